@@ -24,6 +24,7 @@ const (
 	AlreadyRunning       Code = 1618 // ERROR_INSTALL_ALREADY_RUNNING (after the wait)
 	PackageOpenFailed    Code = 1619 // ERROR_INSTALL_PACKAGE_OPEN_FAILED
 	PackageInvalid       Code = 1620 // ERROR_INSTALL_PACKAGE_INVALID (also: not an admin image)
+	LogFailure           Code = 1622 // ERROR_INSTALL_LOG_FAILURE
 	TransformFailed      Code = 1624 // ERROR_INSTALL_TRANSFORM_FAILURE
 	TempUnwritable       Code = 1632 // ERROR_INSTALL_TEMP_UNWRITABLE (not enough space)
 	PlatformUnsupported  Code = 1633 // ERROR_INSTALL_PLATFORM_UNSUPPORTED (mode not available here)
@@ -50,6 +51,7 @@ var table = []struct {
 	{AlreadyRunning, "ERROR_INSTALL_ALREADY_RUNNING", "another installation kept running past the wait"},
 	{PackageOpenFailed, "ERROR_INSTALL_PACKAGE_OPEN_FAILED", "the package (.msi) could not be opened"},
 	{PackageInvalid, "ERROR_INSTALL_PACKAGE_INVALID", "the package is invalid (or AdminPath is not an admin image)"},
+	{LogFailure, "ERROR_INSTALL_LOG_FAILURE", "the log files could not be created"},
 	{TransformFailed, "ERROR_INSTALL_TRANSFORM_FAILURE", "a transform could not be applied"},
 	{TempUnwritable, "ERROR_INSTALL_TEMP_UNWRITABLE", "not enough space in the temp or target folder"},
 	{PlatformUnsupported, "ERROR_INSTALL_PLATFORM_UNSUPPORTED", "this mode is not supported on this platform"},

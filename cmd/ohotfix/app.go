@@ -2,8 +2,11 @@ package main
 
 import (
 	"io"
+	"strings"
 
 	"github.com/urfave/cli/v2"
+
+	"github.com/ohotfix/ohotfix/bootstrap"
 )
 
 // areaCommands are the subcommands contributed by the area files of this
@@ -13,8 +16,33 @@ var areaCommands []func() *cli.Command
 
 func registerCommand(f func() *cli.Command) { areaCommands = append(areaCommands, f) }
 
-// run builds the app, runs it and returns the process status.
+// run builds the app, normalises the arguments and runs it; it returns the
+// process status.
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	app := newApp(stdin, stdout, stderr)
-	return exitStatus(app.Run(args))
+	norm, err := bootstrap.NormalizeArgs(args, commandSpec(app.Flags, app.Commands))
+	if err != nil {
+		reportError(stderr, err)
+		return exitStatus(err)
+	}
+	return exitStatus(app.Run(norm))
+}
+
+// commandSpec describes the app to the normaliser: flags that take a value
+// and subcommands, at each level.
+func commandSpec(flags []cli.Flag, cmds []*cli.Command) *bootstrap.CommandSpec {
+	spec := &bootstrap.CommandSpec{Flags: map[string]bool{}, Subcommands: map[string]*bootstrap.CommandSpec{}}
+	for _, f := range append(flags, cli.HelpFlag) {
+		_, isBool := f.(*cli.BoolFlag)
+		for _, n := range f.Names() {
+			spec.Flags[n] = !isBool
+		}
+	}
+	for _, c := range cmds {
+		sub := commandSpec(c.Flags, c.Subcommands)
+		for _, n := range c.Names() {
+			spec.Subcommands[strings.TrimSpace(n)] = sub
+		}
+	}
+	return spec
 }

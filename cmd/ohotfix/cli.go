@@ -1,29 +1,131 @@
 package main
 
 import (
+	"errors"
+	"fmt"
 	"io"
+	"runtime"
 
 	"github.com/urfave/cli/v2"
+
+	"github.com/ohotfix/ohotfix/bootstrap"
+	"github.com/ohotfix/ohotfix/bootstrap/exitcode"
 )
 
 // newApp is the one constructor of the command line.
 func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
+	cli.VersionFlag = &cli.BoolFlag{Name: "version", Usage: "print the version"}
 	app := &cli.App{
-		Name:      "ohotfix",
-		Usage:     "apply Windows Installer patches (.msp) the OHotfix way",
-		Reader:    stdin,
-		Writer:    stdout,
-		ErrWriter: stderr,
+		Name:    "ohotfix",
+		Usage:   "apply Windows Installer patches (.msp) the OHotfix way",
+		Version: bootstrap.Version,
+		Description: "ohotfix reads ohotfix.ini, runs pre-flight checks, applies the .msp files beside it to the\n" +
+			"installed products or to an administrative image, logs and returns Windows Installer exit codes.\n\n" +
+			"Windows-style switches work too (case-insensitive): /? /help /q /quiet /passive /norestart\n" +
+			"/forcerestart /promptrestart /log:FILE /extract[:DIR] /t:DIR /c /admin:PATH.msi /ini:FILE",
+		Reader:               stdin,
+		Writer:               stdout,
+		ErrWriter:            stderr,
+		Flags:                runFlags(),
+		Action:               runAction,
+		ArgsUsage:            "[DIR]",
+		OnUsageError:         usageError,
+		ExitErrHandler:       func(c *cli.Context, err error) { reportError(c.App.ErrWriter, err) },
+		HideHelpCommand:      true,
+		EnableBashCompletion: false,
+		Commands: []*cli.Command{
+			{
+				Name:         "run",
+				Usage:        "detect, plan and apply the patches in DIR (the default command)",
+				ArgsUsage:    "[DIR]",
+				Flags:        runFlags(),
+				Action:       runAction,
+				OnUsageError: usageError,
+			},
+			{
+				Name:         "check",
+				Usage:        "detect and plan only: print every check and every patch→product decision; changes nothing",
+				ArgsUsage:    "[DIR]",
+				Flags:        append(runFlags(), &cli.BoolFlag{Name: "json", Usage: "print the plan as JSON"}),
+				Action:       checkAction,
+				OnUsageError: usageError,
+			},
+			{
+				Name:   "version",
+				Usage:  "print version information",
+				Action: versionAction,
+			},
+		},
 	}
 	for _, f := range areaCommands {
-		app.Commands = append(app.Commands, f())
+		cmd := f()
+		setUsageError(cmd)
+		app.Commands = append(app.Commands, cmd)
 	}
 	return app
 }
 
-func exitStatus(err error) int {
-	if err == nil {
-		return 0
+func setUsageError(cmd *cli.Command) {
+	if cmd.OnUsageError == nil {
+		cmd.OnUsageError = usageError
 	}
-	return 1
+	for _, sub := range cmd.Subcommands {
+		setUsageError(sub)
+	}
+}
+
+// runFlags are the flags of run and check (and of the bare command, which
+// runs).
+func runFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.StringFlag{Name: "ini", Usage: "read `FILE` instead of DIR/ohotfix.ini"},
+		&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no UI and no prompts (OHotfixUILevel=q, MsiUILevel=n)"},
+		&cli.BoolFlag{Name: "passive", Usage: "progress only, never ask (restarts without asking when needed, like msiexec /passive)"},
+		&cli.BoolFlag{Name: "norestart", Usage: "never restart; return 3010 when a restart is needed"},
+		&cli.BoolFlag{Name: "forcerestart", Usage: "always restart after applying (Windows only)"},
+		&cli.BoolFlag{Name: "promptrestart", Usage: "ask before restarting"},
+		&cli.StringFlag{Name: "log", Usage: "write the main log to `FILE` (the Msi log goes beside it as NAME_Msi.EXT)"},
+		&cli.StringFlag{Name: "extract", Usage: "extract the attached payload to `DIR` and stop"},
+		&cli.StringFlag{Name: "temp-dir", Usage: "extract the attached payload into `DIR` (IExpress /t:DIR)"},
+		&cli.StringFlag{Name: "extract-only", Usage: "with --temp-dir: extract and stop, or run `CMD` in DIR (IExpress /c[:CMD])"},
+		&cli.StringFlag{Name: "admin", Usage: "patch the administrative image whose database is `PATH.msi` (sets IsNormalUpdate=0, AdminPath)"},
+		&cli.StringFlag{Name: "result-json", Usage: "write the result as JSON to `FILE` (also on failure)"},
+		&cli.StringSliceFlag{Name: "set", Usage: "override an ohotfix.ini key: `KEY=VALUE` (repeatable)"},
+	}
+}
+
+func usageError(c *cli.Context, err error, _ bool) error {
+	return exitcode.New(exitcode.InvalidCommandLine, "%v (see --help)", err)
+}
+
+// reportError prints a failure once, with its code.
+func reportError(w io.Writer, err error) {
+	if err == nil {
+		return
+	}
+	var e *exitcode.Error
+	if errors.As(err, &e) && e.Err == nil {
+		return // the code alone (3010, 1641 …): the summary said it already
+	}
+	code := exitcode.Of(err)
+	if code.IsSuccess() {
+		return
+	}
+	fmt.Fprintf(w, "ohotfix: %v [exit code %d %s]\n", err, int(code), code.Name())
+}
+
+// exitStatus is the one place that turns a result into a process status:
+// the full code on Windows, its low byte elsewhere (see the README).
+func exitStatus(err error) int {
+	code := exitcode.Of(err)
+	if runtime.GOOS == "windows" {
+		return int(code)
+	}
+	return code.Status()
+}
+
+func versionAction(c *cli.Context) error {
+	fmt.Fprintf(c.App.Writer, "ohotfix %s (%s/%s, %s)\n", bootstrap.Version, runtime.GOOS, runtime.GOARCH, runtime.Version())
+	fmt.Fprintf(c.App.Writer, "admin-image engine: implements Windows Installer %s patching\n", bootstrap.AdminEngineVersion)
+	return nil
 }

@@ -1,0 +1,155 @@
+package bootstrap
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
+)
+
+// Logs is the pair of log files one run writes, as OHotfix did:
+// <temp>\OHotfix\OHotfix(NNNNN).log and OHotfix(NNNNN)_Msi.log, sharing one
+// number so that the highest-numbered pair is the latest run.
+type Logs struct {
+	Main, Msi string // paths
+	Number    int    // NNNNN (0 when /log named the main log)
+
+	// Log is ohotfix's own log; MsiLog is the installer engine's.
+	Log    *zap.Logger
+	MsiLog *zap.Logger
+
+	files []*os.File
+}
+
+// LogDir is where log pairs go by default.
+func LogDir() string { return filepath.Join(os.TempDir(), "OHotfix") }
+
+var logName = regexp.MustCompile(`^OHotfix\((\d{5})\)\.log$`)
+
+// OpenLogs creates the next free log pair in dir. It is safe when several
+// runs start at once: each file is created with O_EXCL, and a number taken
+// by another run is skipped. mainOverride (/log:FILE) moves the main log; the
+// Msi log then sits beside it as NAME_Msi.EXT.
+func OpenLogs(dir, mainOverride, ohotfixLevel, msiLevel string) (*Logs, error) {
+	l := &Logs{}
+	if mainOverride != "" {
+		if err := os.MkdirAll(filepath.Dir(mainOverride), 0o755); err != nil {
+			return nil, err
+		}
+		f, err := os.OpenFile(mainOverride, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+		if err != nil {
+			return nil, err
+		}
+		ext := filepath.Ext(mainOverride)
+		msi := strings.TrimSuffix(mainOverride, ext) + "_Msi" + ext
+		mf, err := os.OpenFile(msi, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+		if err != nil {
+			f.Close()
+			return nil, err
+		}
+		l.Main, l.Msi, l.files = mainOverride, msi, []*os.File{f, mf}
+	} else {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return nil, err
+		}
+		n := highestLogNumber(dir) + 1
+		for ; n <= 99999; n++ {
+			main := filepath.Join(dir, fmt.Sprintf("OHotfix(%05d).log", n))
+			f, err := os.OpenFile(main, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o644)
+			if errors.Is(err, fs.ErrExist) {
+				continue
+			}
+			if err != nil {
+				return nil, err
+			}
+			msi := filepath.Join(dir, fmt.Sprintf("OHotfix(%05d)_Msi.log", n))
+			mf, err := os.OpenFile(msi, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o644)
+			if err != nil {
+				f.Close()
+				return nil, err
+			}
+			l.Main, l.Msi, l.Number, l.files = main, msi, n, []*os.File{f, mf}
+			break
+		}
+		if l.Main == "" {
+			return nil, fmt.Errorf("no free log number left in %s", dir)
+		}
+	}
+	l.Log = newFileLogger(l.files[0], ohotfixLogLevel(ohotfixLevel))
+	l.MsiLog = newFileLogger(l.files[1], msiLogLevel(msiLevel))
+	return l, nil
+}
+
+func highestLogNumber(dir string) int {
+	entries, _ := os.ReadDir(dir)
+	max := 0
+	for _, e := range entries {
+		if m := logName.FindStringSubmatch(e.Name()); m != nil {
+			if n, _ := strconv.Atoi(m[1]); n > max {
+				max = n
+			}
+		}
+	}
+	return max
+}
+
+func newFileLogger(f *os.File, level zapcore.Level) *zap.Logger {
+	enc := zap.NewProductionEncoderConfig()
+	enc.EncodeTime = zapcore.TimeEncoderOfLayout("2006-01-02 15:04:05.000")
+	enc.EncodeLevel = zapcore.CapitalLevelEncoder
+	enc.ConsoleSeparator = "  "
+	core := zapcore.NewCore(zapcore.NewConsoleEncoder(enc), zapcore.AddSync(f), level)
+	return zap.New(core)
+}
+
+// ohotfixLogLevel maps OHotfixLogLevel: v verbose, n/i normal, w warnings, e errors.
+func ohotfixLogLevel(s string) zapcore.Level {
+	switch s {
+	case "v":
+		return zapcore.DebugLevel
+	case "w":
+		return zapcore.WarnLevel
+	case "e":
+		return zapcore.ErrorLevel
+	}
+	return zapcore.InfoLevel
+}
+
+// msiLogLevel maps msiexec /L letters: v (verbose) or * (all) log everything
+// we have; otherwise informational messages and up.
+func msiLogLevel(s string) zapcore.Level {
+	if strings.ContainsAny(s, "v*x") {
+		return zapcore.DebugLevel
+	}
+	if !strings.ContainsAny(s, "iarucmop") {
+		return zapcore.WarnLevel
+	}
+	return zapcore.InfoLevel
+}
+
+// Close flushes and closes both logs.
+func (l *Logs) Close() error {
+	var errs []error
+	if l.Log != nil {
+		_ = l.Log.Sync()
+	}
+	if l.MsiLog != nil {
+		_ = l.MsiLog.Sync()
+	}
+	for _, f := range l.files {
+		errs = append(errs, f.Close())
+	}
+	l.files = nil
+	return errors.Join(errs...)
+}
+
+// Nop returns logs that write nowhere (for check-only runs that were told
+// not to log, and tests).
+func NopLogs() *Logs { return &Logs{Log: zap.NewNop(), MsiLog: zap.NewNop()} }

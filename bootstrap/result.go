@@ -1,0 +1,197 @@
+package bootstrap
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/hashicorp/go-version"
+
+	"github.com/ohotfix/ohotfix/bootstrap/exitcode"
+)
+
+// Version is ohotfix's own version, set at build time with
+// -ldflags "-X github.com/ohotfix/ohotfix/bootstrap.Version=...".
+var Version = "0.1.0-dev"
+
+// ResultSchema versions the JSON result document.
+const ResultSchema = 1
+
+// Result is the outcome of a run, written as JSON by --result-json /
+// ResultFile= (also when the run fails) and summarised on the console.
+type Result struct {
+	Schema   int            `json:"schema"`
+	Version  string         `json:"ohotfix_version"`
+	Mode     string         `json:"mode"`
+	Started  time.Time      `json:"started"`
+	Finished time.Time      `json:"finished"`
+	Checks   []CheckVerdict `json:"checks"`
+	Patches  []PatchResult  `json:"patches"`
+	// ExitCode is the full Windows Installer-style code; Status is what a
+	// POSIX process status shows (its low byte).
+	ExitCode        int    `json:"exit_code"`
+	ExitName        string `json:"exit_name"`
+	Status          int    `json:"posix_status"`
+	Reason          string `json:"reason,omitempty"`
+	RebootNeeded    bool   `json:"reboot_needed"`
+	RebootInitiated bool   `json:"reboot_initiated"`
+	Logs            struct {
+		Main string `json:"main,omitempty"`
+		Msi  string `json:"msi,omitempty"`
+	} `json:"logs"`
+}
+
+// PatchResult is one patch's part of the result.
+type PatchResult struct {
+	File      string         `json:"file"`
+	PatchCode string         `json:"patch_code,omitempty"`
+	Targets   []string       `json:"targets"`
+	Decision  Decision       `json:"decision"`
+	Reason    string         `json:"reason,omitempty"`
+	PerTarget []TargetResult `json:"per_target"`
+}
+
+// TargetResult is the outcome for one (patch, target) pair.
+type TargetResult struct {
+	Product  string   `json:"product_code,omitempty"`
+	Decision Decision `json:"decision"`
+	Reason   string   `json:"reason,omitempty"`
+	ExitCode *int     `json:"exit_code,omitempty"` // set when applied (or refused)
+	Message  string   `json:"message,omitempty"`
+}
+
+func newResult(cfg *Config, mode string, logs *Logs) *Result {
+	r := &Result{Schema: ResultSchema, Version: Version, Mode: mode, Started: time.Now().UTC(),
+		Checks: []CheckVerdict{}, Patches: []PatchResult{}}
+	if logs != nil {
+		r.Logs.Main, r.Logs.Msi = logs.Main, logs.Msi
+	}
+	return r
+}
+
+// NewFailedResult is the result of a run that stopped before the pipeline
+// started (bad command line, bad ini).
+func NewFailedResult(mode string, logs *Logs, err error) *Result {
+	r := newResult(nil, mode, logs)
+	r.finish(exitcode.Of(err), err.Error())
+	return r
+}
+
+func (r *Result) addPlan(p *Plan) {
+	if p == nil {
+		return
+	}
+	r.Checks = append(r.Checks, p.Checks...)
+	for _, pi := range p.Patches {
+		pr := PatchResult{File: pi.File, PatchCode: pi.PatchCode, Targets: append([]string{}, pi.Targets...), Decision: Skip, PerTarget: []TargetResult{}}
+		for _, s := range p.Steps {
+			if s.File != pi.File {
+				continue
+			}
+			tr := TargetResult{Product: s.Product, Decision: s.Decision, Reason: s.Reason}
+			if s.Decision == Refuse {
+				c := int(s.Code)
+				tr.ExitCode = &c
+			}
+			pr.PerTarget = append(pr.PerTarget, tr)
+			if s.Decision == Refuse || (s.Decision == Apply && pr.Decision != Refuse) {
+				pr.Decision = s.Decision
+			}
+			if pr.Reason == "" || s.Decision != Skip {
+				pr.Reason = s.Reason
+			}
+		}
+		r.Patches = append(r.Patches, pr)
+	}
+}
+
+func (r *Result) addStep(s Step, sr StepResult) {
+	for i := range r.Patches {
+		if r.Patches[i].File != s.File {
+			continue
+		}
+		for j := range r.Patches[i].PerTarget {
+			t := &r.Patches[i].PerTarget[j]
+			if t.Product == s.Product {
+				c := int(sr.Code)
+				t.ExitCode, t.Message = &c, sr.Message
+			}
+		}
+	}
+	if sr.RebootNeeded || sr.Code == exitcode.RebootRequired || sr.Code == exitcode.RebootInitiated {
+		r.RebootNeeded = true
+	}
+}
+
+func (r *Result) finish(code exitcode.Code, reason string) {
+	r.Finished = time.Now().UTC()
+	r.ExitCode, r.ExitName, r.Status = int(code), code.Name(), code.Status()
+	if reason != "" {
+		r.Reason = reason
+	}
+}
+
+// Code is the run's final code.
+func (r *Result) Code() exitcode.Code { return exitcode.Code(r.ExitCode) }
+
+// SetCode replaces the final code (the reboot decision does).
+func (r *Result) SetCode(c exitcode.Code) { r.finish(c, "") }
+
+// WriteFile writes the result as JSON atomically: a temp file beside path,
+// then a rename, so a reader never sees half a document.
+func (r *Result) WriteFile(path string) error {
+	data, err := json.MarshalIndent(r, "", "  ")
+	if err != nil {
+		return err
+	}
+	return WriteFileAtomic(path, append(data, '\n'), 0o644)
+}
+
+// WriteFileAtomic writes data to a temp file in path's folder, syncs it and
+// renames it over path.
+func WriteFileAtomic(path string, data []byte, perm os.FileMode) error {
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
+	if err != nil {
+		return err
+	}
+	tmp := f.Name()
+	_, err = f.Write(data)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Chmod(tmp, perm)
+	}
+	if err == nil {
+		err = os.Rename(tmp, path)
+	}
+	if err != nil {
+		os.Remove(tmp)
+	}
+	return err
+}
+
+// compareVersions compares dotted versions; unparsable ones compare as
+// strings so ordering stays total.
+func compareVersions(a, b string) int {
+	va, ea := version.NewVersion(a)
+	vb, eb := version.NewVersion(b)
+	if ea != nil || eb != nil {
+		switch {
+		case a < b:
+			return -1
+		case a > b:
+			return 1
+		}
+		return 0
+	}
+	return va.Compare(vb)
+}

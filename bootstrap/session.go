@@ -1,0 +1,244 @@
+package bootstrap
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"go.uber.org/zap"
+
+	"github.com/ohotfix/ohotfix/bootstrap/exitcode"
+)
+
+// Options is what the command line asked for; the CLI fills it and the
+// session does the rest.
+type Options struct {
+	Dir        string // "" = the executable's folder if it holds ohotfix.ini, else the current directory
+	IniPath    string
+	Quiet      bool
+	Passive    bool
+	Restart    RestartSwitch
+	LogFile    string
+	AdminPath  string
+	ResultJSON string
+	Set        []string // KEY=VALUE overrides of ohotfix.ini
+
+	Stdin          io.Reader
+	Stdout, Stderr io.Writer
+	Interactive    bool // stdin is a terminal: prompts are possible
+
+	// NewBackend picks the installer backend for the configuration; nil
+	// uses DefaultBackend.
+	NewBackend func(cfg *Config, logs *Logs) (Backend, error)
+	// ReadPatch reads one patch's metadata (see Pipeline.ReadPatch).
+	ReadPatch func(path string) PatchInfo
+	// Checks evaluates the pre-flight checks (see Pipeline.Checks).
+	Checks func(cfg *Config, inv *Inventory, patches []PatchInfo) CheckOutcome
+	// Lock takes the machine-wide install lock (see Pipeline.Lock).
+	Lock     func(ctx context.Context, cfg *Config, logs *Logs) (release func(), err error)
+	Rebooter Rebooter
+}
+
+// Session is one prepared run: configuration read and checked, logs open.
+type Session struct {
+	Opts   Options
+	Config *Config
+	Dir    string
+	Logs   *Logs
+	UI     UIMode
+}
+
+// ResolveDir finds the folder that holds ohotfix.ini and the patches.
+func ResolveDir(dir string) (string, error) {
+	if dir == "" {
+		if exe, err := os.Executable(); err == nil {
+			if d := filepath.Dir(exe); exists(filepath.Join(d, "ohotfix.ini")) {
+				return d, nil
+			}
+		}
+		return os.Getwd()
+	}
+	st, err := os.Stat(dir)
+	if err != nil || !st.IsDir() {
+		return "", exitcode.New(exitcode.InvalidCommandLine, "%s is not a folder (ohotfix run [DIR]: DIR holds ohotfix.ini and the .msp files)", dir)
+	}
+	return filepath.Abs(dir)
+}
+
+// Prepare reads the configuration, applies the command line over it and
+// validates the result. Nothing is changed yet; logs are opened only when
+// openLogs is true.
+func Prepare(opts Options, openLogs bool) (*Session, error) {
+	dir, err := ResolveDir(opts.Dir)
+	if err != nil {
+		return nil, err
+	}
+	ini := opts.IniPath
+	if ini == "" {
+		ini = filepath.Join(dir, "ohotfix.ini")
+	} else if !exists(ini) {
+		return nil, exitcode.New(exitcode.InvalidCommandLine, "ini file %s does not exist", ini)
+	}
+	cfg, err := LoadConfig(ini)
+	if err != nil {
+		return nil, err
+	}
+	for _, kv := range opts.Set {
+		k, v, ok := strings.Cut(kv, "=")
+		if !ok {
+			return nil, exitcode.New(exitcode.InvalidCommandLine, "--set %q: want KEY=VALUE", kv)
+		}
+		if err := cfg.Set(k, v); err != nil {
+			return nil, err
+		}
+	}
+	ui := UINormal
+	if cfg.Quiet() {
+		ui = UIQuiet
+	}
+	if opts.Passive {
+		ui = UIPassive
+		cfg.OHotfixUILevel = "q" // passive never prompts
+	}
+	if opts.Quiet {
+		ui = UIQuiet
+		cfg.OHotfixUILevel, cfg.MsiUILevel = "q", "n"
+	}
+	if opts.AdminPath != "" {
+		cfg.IsNormalUpdate, cfg.AdminPath = false, opts.AdminPath
+	}
+	if opts.ResultJSON != "" {
+		cfg.ResultFile = opts.ResultJSON
+	}
+	if !cfg.IsNormalUpdate && cfg.AdminPath == "" && !cfg.Quiet() {
+		if !opts.Interactive {
+			return nil, exitcode.New(exitcode.InvalidCommandLine,
+				"admin mode (IsNormalUpdate=0) needs AdminPath: give /admin:PATH.msi or set AdminPath= (no terminal to prompt on)")
+		}
+		p, err := prompt(opts.Stdin, opts.Stdout, "Path of the administrative image's .msi: ")
+		if err != nil || p == "" {
+			return nil, exitcode.New(exitcode.InvalidCommandLine, "admin mode needs AdminPath and none was given")
+		}
+		cfg.AdminPath = p
+	}
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if cfg.AdminPath != "" && !filepath.IsAbs(cfg.AdminPath) {
+		// OHotfix resolved a relative AdminPath against its own folder.
+		if abs := filepath.Join(dir, cfg.AdminPath); exists(abs) || !exists(cfg.AdminPath) {
+			cfg.AdminPath = abs
+		} else {
+			cfg.AdminPath, _ = filepath.Abs(cfg.AdminPath)
+		}
+	}
+	s := &Session{Opts: opts, Config: cfg, Dir: dir, UI: ui, Logs: NopLogs()}
+	if openLogs || opts.LogFile != "" {
+		logs, err := OpenLogs(LogDir(), opts.LogFile, cfg.OHotfixLogLevel, cfg.MsiLogLevel)
+		if err != nil {
+			return nil, exitcode.New(exitcode.LogFailure, "cannot create the log files: %v", err)
+		}
+		s.Logs = logs
+	}
+	s.logStart()
+	return s, nil
+}
+
+func (s *Session) logStart() {
+	l := s.Logs.Log
+	l.Info("ohotfix starting", zap.String("version", Version), zap.Strings("args", os.Args), zap.String("dir", s.Dir))
+	if s.Config.Path == "" {
+		l.Info("no ohotfix.ini found: using the built-in defaults")
+	} else {
+		l.Info("read ohotfix.ini", zap.String("path", s.Config.Path))
+		if len(s.Config.Missing) > 0 {
+			l.Info("notice: keys missing from ohotfix.ini took their defaults (OHotfix itself refused such files)",
+				zap.Strings("keys", s.Config.Missing))
+		}
+		if len(s.Config.Unknown) > 0 {
+			l.Warn("unknown keys in ohotfix.ini were ignored", zap.Strings("keys", s.Config.Unknown))
+		}
+	}
+	l.Debug("configuration", zap.Any("config", s.Config))
+}
+
+func prompt(in io.Reader, out io.Writer, question string) (string, error) {
+	if in == nil {
+		return "", io.EOF
+	}
+	fmt.Fprint(out, question)
+	line, err := bufio.NewReader(in).ReadString('\n')
+	line = strings.TrimSpace(line)
+	if err != nil && line == "" {
+		return "", err
+	}
+	return line, nil
+}
+
+// Pipeline builds the pipeline for this session.
+func (s *Session) Pipeline() (*Pipeline, error) {
+	nb := s.Opts.NewBackend
+	if nb == nil {
+		nb = func(*Config, *Logs) (Backend, error) { return UnsupportedBackend{Reason: ClientUnsupportedReason()}, nil }
+	}
+	b, err := nb(s.Config, s.Logs)
+	if err != nil {
+		return nil, err
+	}
+	p := &Pipeline{Config: s.Config, Dir: s.Dir, Backend: b, ReadPatch: s.Opts.ReadPatch, Checks: s.Opts.Checks,
+		Logs: s.Logs, Restart: s.Opts.Restart, UI: s.UI, Rebooter: s.Opts.Rebooter}
+	if p.ReadPatch == nil {
+		p.ReadPatch = func(path string) PatchInfo {
+			return PatchInfo{File: path, OpenError: "no patch reader configured", OpenCode: exitcode.PatchOpenFailed}
+		}
+	}
+	if s.Opts.Lock != nil {
+		p.Lock = func(ctx context.Context) (func(), error) { return s.Opts.Lock(ctx, s.Config, s.Logs) }
+	}
+	if s.UI != UIQuiet && s.Opts.Stdout != nil {
+		out := s.Opts.Stdout
+		p.Progress = func(format string, args ...any) { fmt.Fprintf(out, format+"\n", args...) }
+	}
+	return p, nil
+}
+
+// Run executes the pipeline, writes the result file and the final log
+// line, and returns the result.
+func (s *Session) Run(ctx context.Context) *Result {
+	var res *Result
+	p, err := s.Pipeline()
+	if err != nil {
+		res = NewFailedResult(s.Config.modeName(), s.Logs, err)
+	} else {
+		res = p.Run(ctx)
+	}
+	s.Finish(res)
+	return res
+}
+
+// Finish writes the result file (also on failure) and the last log line,
+// which always carries the full code.
+func (s *Session) Finish(res *Result) {
+	if s.Config != nil && s.Config.ResultFile != "" {
+		if err := res.WriteFile(s.Config.ResultFile); err != nil {
+			s.Logs.Log.Error("cannot write the result file", zap.String("path", s.Config.ResultFile), zap.Error(err))
+		}
+	}
+	s.Logs.Log.Info(fmt.Sprintf("ohotfix finished: exit code %d (%s)", res.ExitCode, res.ExitName),
+		zap.Int("exit_code", res.ExitCode), zap.Int("posix_status", res.Status), zap.String("reason", res.Reason))
+	_ = s.Logs.Close()
+}
+
+func (c *Config) modeName() string {
+	if c != nil && c.AdminMode() {
+		return "admin"
+	}
+	return "client"
+}
+
+// ModeName is "admin" or "client".
+func (c *Config) ModeName() string { return c.modeName() }
