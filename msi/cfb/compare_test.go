@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 	"testing"
+	"time"
 )
 
 // flatEntry is one entry of a tree listing: path, kind, metadata and bytes.
@@ -14,8 +15,8 @@ type flatEntry struct {
 	Storage   bool
 	CLSID     [16]byte
 	StateBits uint32
-	Created   string
-	Modified  string
+	Created   time.Time
+	Modified  time.Time
 	Size      int64
 	Data      []byte
 	Err       error
@@ -27,7 +28,7 @@ func flatten(t testing.TB, r *Reader, e *Entry, prefix string, out *[]flatEntry)
 	for _, c := range e.Children {
 		f := flatEntry{
 			Path: prefix + c.Name, Storage: c.IsStorage(), CLSID: c.CLSID, StateBits: c.StateBits,
-			Created: c.Created.String(), Modified: c.Modified.String(), Size: c.Size,
+			Created: c.Created, Modified: c.Modified, Size: c.Size,
 		}
 		if c.IsStorage() {
 			*out = append(*out, f)
@@ -43,7 +44,7 @@ func flatTree(t testing.TB, r *Reader) []flatEntry {
 	var out []flatEntry
 	root := r.Root()
 	out = append(out, flatEntry{Path: "", Storage: true, CLSID: root.CLSID, StateBits: root.StateBits,
-		Created: root.Created.String(), Modified: root.Modified.String()})
+		Created: root.Created, Modified: root.Modified})
 	flatten(t, r, root, "", &out)
 	return out
 }
@@ -60,7 +61,7 @@ func diffTrees(a, b []flatEntry) string {
 			return fmt.Sprintf("entry %d: path %q vs %q", i, x.Path, y.Path)
 		case x.Storage != y.Storage || x.CLSID != y.CLSID || x.StateBits != y.StateBits:
 			return fmt.Sprintf("%q: kind/CLSID/state bits differ", x.Path)
-		case x.Created != y.Created || x.Modified != y.Modified:
+		case !x.Created.Equal(y.Created) || !x.Modified.Equal(y.Modified):
 			return fmt.Sprintf("%q: times %s/%s vs %s/%s", x.Path, x.Created, x.Modified, y.Created, y.Modified)
 		case x.Size != y.Size:
 			return fmt.Sprintf("%q: size %d vs %d", x.Path, x.Size, y.Size)
