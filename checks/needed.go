@@ -1,0 +1,87 @@
+package checks
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/ohotfix/ohotfix/bootstrap/exitcode"
+)
+
+// PatchesNeeded decides, per patch, where it is needed: on a targeted product
+// it is not yet applied to, that meets MinProductVersion and has one of the
+// FeatureToCheck features. Patches needed nowhere are skipped; with
+// RequireAll (ohotfix.ini RequireAllPatchesNeeded=1) any such patch fails the
+// run with 1642 before anything changes.
+type PatchesNeeded struct {
+	RequireAll        bool
+	MinProductVersion string
+	FeatureToCheck    string
+}
+
+func (PatchesNeeded) Name() string { return "RequireAllPatchesNeeded" }
+
+func (c PatchesNeeded) Run(f *Facts) Result {
+	name := c.Name()
+	if len(f.Patches) == 0 {
+		if c.RequireAll {
+			return failed(name, exitcode.PatchTargetNotFound, "RequireAllPatchesNeeded=1 but the update folder holds no patch")
+		}
+		return skipped(name, "no patches")
+	}
+	var skip []PatchVerdict
+	for _, p := range f.Patches {
+		if where, why := c.need(f, p); len(where) == 0 {
+			skip = append(skip, PatchVerdict{Patch: p.Name, Status: Skipped, Reason: why})
+		}
+	}
+	n := len(f.Patches) - len(skip)
+	var r Result
+	switch {
+	case len(skip) == 0:
+		return passed(name, fmt.Sprintf("all %d patches are needed", n))
+	case c.RequireAll:
+		r = failed(name, exitcode.PatchTargetNotFound,
+			fmt.Sprintf("RequireAllPatchesNeeded=1 but %d of %d patches apply nowhere: %s", len(skip), len(f.Patches), verdictList(skip)))
+		for i := range skip {
+			skip[i].Status, skip[i].Code = Failed, exitcode.PatchTargetNotFound
+		}
+	case n == 0:
+		r = passed(name, "no patch is needed on this machine (nothing to do): "+verdictList(skip))
+	default:
+		r = passed(name, fmt.Sprintf("%d of %d patches needed; not needed: %s", n, len(f.Patches), verdictList(skip)))
+	}
+	r.Patches = skip
+	return r
+}
+
+// Where lists the product codes on which p is needed: the pipeline applies p
+// to exactly these.
+func (c PatchesNeeded) Where(f *Facts, p Patch) []string {
+	where, _ := c.need(f, p)
+	return where
+}
+
+func (c PatchesNeeded) need(f *Facts, p Patch) (where []string, why string) {
+	ts := targetsOf(f, p)
+	if len(ts) == 0 {
+		if f.Mode == Admin && f.Image != nil {
+			return nil, "does not target the image's product " + f.Image.Product.label()
+		}
+		return nil, "targets none of the installed products"
+	}
+	features := splitFeatures(c.FeatureToCheck)
+	var reasons []string
+	for _, t := range ts {
+		switch {
+		case containsCode(p.AppliedTo, t.Code):
+			reasons = append(reasons, "already applied to "+t.label())
+		case c.MinProductVersion != "" && belowMin(t, c.MinProductVersion) != "":
+			reasons = append(reasons, belowMin(t, c.MinProductVersion))
+		case len(features) > 0 && !anyFeature(f, []Product{t}, features):
+			reasons = append(reasons, fmt.Sprintf("feature %s is not present in %s", strings.Join(features, " or "), t.label()))
+		default:
+			where = append(where, t.Code)
+		}
+	}
+	return where, strings.Join(reasons, "; ")
+}

@@ -1,0 +1,5 @@
+//go:build unix
+
+package checks
+
+func probePendingReboot() RebootState { return probeMarkerFiles(rebootRequiredFiles) }
