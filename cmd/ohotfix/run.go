@@ -69,8 +69,8 @@ func runAction(c *cli.Context) error {
 	if res.Code() == exitcode.Success {
 		return nil
 	}
-	if res.Code().IsSuccess() {
-		return &exitcode.Error{Code: res.Code()} // 3010/1641: the summary said it
+	if res.Code().IsSuccess() || s.UI != bootstrap.UIQuiet {
+		return &exitcode.Error{Code: res.Code()} // the summary said it already
 	}
 	return exitcode.New(res.Code(), "%s", res.Reason)
 }

@@ -1,0 +1,146 @@
+package bootstrap
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/ohotfix/ohotfix/bootstrap/exitcode"
+)
+
+// scriptedBackend is a test double: it reports fixed products and returns
+// fixed codes per patch file.
+type scriptedBackend struct {
+	products []Product
+	codes    map[string]exitcode.Code
+	applied  []string
+}
+
+func (b *scriptedBackend) Mode() string { return "admin" }
+func (b *scriptedBackend) Inventory(context.Context, []PatchInfo) (*Inventory, error) {
+	return &Inventory{Mode: "admin", EngineVersion: AdminEngineVersion, Products: b.products}, nil
+}
+func (b *scriptedBackend) Apply(_ context.Context, s Step, _ *Logs) StepResult {
+	b.applied = append(b.applied, filepath.Base(s.File))
+	c := b.codes[filepath.Base(s.File)]
+	return StepResult{Code: c, RebootNeeded: c == exitcode.RebootRequired}
+}
+
+func setupPatches(t *testing.T, names ...string) string {
+	dir := t.TempDir()
+	for _, n := range names {
+		os.WriteFile(filepath.Join(dir, n), []byte("x"), 0o644)
+	}
+	return dir
+}
+
+func patchTable(infos map[string]PatchInfo) func(string) PatchInfo {
+	return func(path string) PatchInfo {
+		pi := infos[filepath.Base(path)]
+		pi.File = path
+		return pi
+	}
+}
+
+const prodA = "{AAAAAAAA-0000-0000-0000-000000000001}"
+
+func TestPipelineDecisionsAndResult(t *testing.T) {
+	dir := setupPatches(t, "b.msp", "a.msp", "c.MSP", "d.msp", "old.msp", "notes.txt")
+	infos := map[string]PatchInfo{
+		"a.msp":   {PatchCode: "{P1}", Targets: []string{prodA}},
+		"b.msp":   {PatchCode: "{P2}", Targets: []string{"{OTHER}"}},
+		"c.MSP":   {PatchCode: "{P3}", Targets: []string{strings.ToLower(prodA)}, Obsoletes: []string{"{P4}"}},
+		"d.msp":   {PatchCode: "{P4}", Targets: []string{prodA}},
+		"old.msp": {PatchCode: "{P5}", Targets: []string{prodA}},
+	}
+	be := &scriptedBackend{products: []Product{{Code: prodA, Version: "1.0.0", Applied: []string{"{P5}"}}},
+		codes: map[string]exitcode.Code{"c.MSP": exitcode.RebootRequired}}
+	p := &Pipeline{Config: Default(), Dir: dir, Backend: be, ReadPatch: patchTable(infos), UI: UIQuiet}
+	res := p.Run(context.Background())
+	if res.Code() != exitcode.RebootRequired || !res.RebootNeeded {
+		t.Fatalf("code %v reboot %v (%s)", res.Code(), res.RebootNeeded, res.Reason)
+	}
+	if strings.Join(be.applied, ",") != "a.msp,c.MSP" {
+		t.Errorf("applied %v", be.applied)
+	}
+	reasons := map[string]string{}
+	for _, pr := range res.Patches {
+		reasons[filepath.Base(pr.File)] = string(pr.Decision) + ": " + pr.Reason
+	}
+	for file, want := range map[string]string{"b.msp": "skip: none of its target products", "d.msp": "skip: obsoleted by c.MSP",
+		"old.msp": "skip: already applied", "a.msp": "apply"} {
+		if !strings.HasPrefix(reasons[file], want) {
+			t.Errorf("%s: %q, want prefix %q", file, reasons[file], want)
+		}
+	}
+	// The JSON result carries the agreed fields.
+	path := filepath.Join(t.TempDir(), "r", "result.json")
+	if err := res.WriteFile(path); err != nil {
+		t.Fatal(err)
+	}
+	var doc map[string]any
+	data, _ := os.ReadFile(path)
+	if err := json.Unmarshal(data, &doc); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"schema", "ohotfix_version", "mode", "checks", "patches", "exit_code", "posix_status", "reboot_needed", "logs"} {
+		if _, ok := doc[k]; !ok {
+			t.Errorf("result lacks %q", k)
+		}
+	}
+	if doc["exit_code"].(float64) != 3010 || doc["posix_status"].(float64) != 194 {
+		t.Errorf("exit %v status %v", doc["exit_code"], doc["posix_status"])
+	}
+	patches := doc["patches"].([]any)
+	first := patches[0].(map[string]any)
+	for _, k := range []string{"file", "patch_code", "targets", "decision", "per_target"} {
+		if _, ok := first[k]; !ok {
+			t.Errorf("patch entry lacks %q", k)
+		}
+	}
+}
+
+func TestPipelineNothingToDoAndRequireAll(t *testing.T) {
+	dir := setupPatches(t, "b.msp")
+	infos := map[string]PatchInfo{"b.msp": {PatchCode: "{P2}", Targets: []string{"{OTHER}"}}}
+	be := &scriptedBackend{products: []Product{{Code: prodA, Version: "1.0"}}}
+	p := &Pipeline{Config: Default(), Dir: dir, Backend: be, ReadPatch: patchTable(infos)}
+	if res := p.Run(context.Background()); res.Code() != exitcode.Success || !strings.Contains(res.Reason, "nothing to do") {
+		t.Errorf("nothing to do: %v %q", res.Code(), res.Reason)
+	}
+	p.Config.RequireAllPatchesNeeded = true
+	if res := p.Run(context.Background()); res.Code() != exitcode.PatchTargetNotFound {
+		t.Errorf("RequireAllPatchesNeeded: %v", res.Code())
+	}
+}
+
+func TestPipelineFailureStopsAndUnreadablePatchRefuses(t *testing.T) {
+	dir := setupPatches(t, "a.msp", "b.msp")
+	infos := map[string]PatchInfo{"a.msp": {PatchCode: "{P1}", Targets: []string{prodA}}, "b.msp": {PatchCode: "{P2}", Targets: []string{prodA}}}
+	be := &scriptedBackend{products: []Product{{Code: prodA}}, codes: map[string]exitcode.Code{"a.msp": exitcode.Fatal}}
+	p := &Pipeline{Config: Default(), Dir: dir, Backend: be, ReadPatch: patchTable(infos)}
+	if res := p.Run(context.Background()); res.Code() != exitcode.Fatal || len(be.applied) != 1 {
+		t.Errorf("failure: %v applied %v", res.Code(), be.applied)
+	}
+	infos["b.msp"] = PatchInfo{OpenError: "not a compound file", OpenCode: exitcode.PatchInvalid}
+	be = &scriptedBackend{products: []Product{{Code: prodA}}}
+	p.Backend = be
+	if res := p.Run(context.Background()); res.Code() != exitcode.PatchInvalid || len(be.applied) != 0 {
+		t.Errorf("unreadable patch: %v applied %v", res.Code(), be.applied)
+	}
+}
+
+func TestPatchOrderBySequence(t *testing.T) {
+	in := []PatchInfo{{File: "z.msp", Family: "F", Sequence: "1.0.10"}, {File: "a.msp", Family: "F", Sequence: "1.0.9"}, {File: "m.msp"}}
+	out := orderPatches(in)
+	if out[0].File != "a.msp" || out[1].File != "m.msp" && out[1].File != "z.msp" {
+		t.Errorf("order %v", out)
+	}
+	sup := supersededPatches(in)
+	if sup["a.msp"] != "z.msp" {
+		t.Errorf("superseded %v", sup)
+	}
+}

@@ -1,0 +1,92 @@
+package bootstrap
+
+import (
+	"os"
+	"path/filepath"
+	"reflect"
+	"testing"
+
+	"github.com/ohotfix/ohotfix/bootstrap/exitcode"
+)
+
+func testSpec() *CommandSpec {
+	run := &CommandSpec{Flags: map[string]bool{"ini": true, "quiet": false, "q": false, "log": true, "admin": true,
+		"passive": false, "norestart": false, "forcerestart": false, "promptrestart": false, "extract": true,
+		"temp-dir": true, "extract-only": true, "result-json": true, "help": false, "h": false}}
+	extract := &CommandSpec{Flags: map[string]bool{"d": true, "filter": true, "pipe": false, "p": false}}
+	cab := &CommandSpec{Flags: map[string]bool{}, Subcommands: map[string]*CommandSpec{"extract": extract}}
+	root := &CommandSpec{Flags: run.Flags, Subcommands: map[string]*CommandSpec{"run": run, "check": run, "cab": cab}}
+	return root
+}
+
+func TestNormalizeArgs(t *testing.T) {
+	existing := t.TempDir()
+	cases := []struct {
+		in, want []string
+	}{
+		{[]string{"/?"}, []string{"--help"}},
+		{[]string{"/HELP"}, []string{"--help"}},
+		{[]string{"/h"}, []string{"--help"}},
+		{[]string{"/q"}, []string{"--quiet"}},
+		{[]string{"/Quiet"}, []string{"--quiet"}},
+		{[]string{"/qn"}, []string{"--quiet"}},
+		{[]string{"/passive"}, []string{"--passive"}},
+		{[]string{"/qb!-"}, []string{"--passive"}},
+		{[]string{"/norestart"}, []string{"--norestart"}},
+		{[]string{"/ForceRestart"}, []string{"--forcerestart"}},
+		{[]string{"/promptrestart"}, []string{"--promptrestart"}},
+		{[]string{"/log:C:\\x.log"}, []string{"--log=C:\\x.log"}},
+		{[]string{"/log", "x.log"}, []string{"--log=x.log"}},
+		{[]string{"/l*v", "x.log"}, []string{"--log=x.log"}},
+		{[]string{`/log:"a b.log"`}, []string{"--log=a b.log"}},
+		{[]string{"/extract"}, []string{"--extract=."}},
+		{[]string{"/extract:out"}, []string{"--extract=out"}},
+		{[]string{"/c", "/t:C:\\tmp"}, []string{"--extract-only=", "--temp-dir=C:\\tmp"}},
+		{[]string{"/c:setup.cmd", "/T:x"}, []string{"--extract-only=setup.cmd", "--temp-dir=x"}},
+		{[]string{"/admin:\\\\srv\\img\\pro.msi"}, []string{"--admin=\\\\srv\\img\\pro.msi"}},
+		{[]string{"/ini:my.ini", "/q"}, []string{"--ini=my.ini", "--quiet"}},
+		// paths that start with '/'
+		{[]string{"run", "/srv/updates"}, []string{"run", "/srv/updates"}},
+		{[]string{"run", existing}, []string{"run", existing}},
+		{[]string{"--admin", "/srv/img/x.msi", "run"}, []string{"--admin", "/srv/img/x.msi", "run"}},
+		// flags after positional arguments move before them
+		{[]string{"cab", "extract", "X.cab", "-d", "out"}, []string{"cab", "extract", "-d", "out", "X.cab"}},
+		{[]string{"cab", "extract", "-d", "out", "X.cab"}, []string{"cab", "extract", "-d", "out", "X.cab"}},
+		{[]string{"cab", "extract", "X.cab", "--filter=*.txt", "-p"}, []string{"cab", "extract", "--filter=*.txt", "-p", "X.cab"}},
+		{[]string{"run", "dir", "/q", "/log:l.txt"}, []string{"run", "--quiet", "--log=l.txt", "dir"}},
+		{[]string{"check", "dir", "--ini", "a.ini"}, []string{"check", "--ini", "a.ini", "dir"}},
+		{[]string{"run", "--", "-odd-dir"}, []string{"run", "--", "-odd-dir"}},
+	}
+	for _, tc := range cases {
+		got, err := NormalizeArgs(append([]string{"ohotfix"}, tc.in...), testSpec())
+		if err != nil {
+			t.Errorf("%q: %v", tc.in, err)
+			continue
+		}
+		if !reflect.DeepEqual(got[1:], tc.want) {
+			t.Errorf("%q → %q, want %q", tc.in, got[1:], tc.want)
+		}
+	}
+}
+
+func TestNormalizeArgsErrors(t *testing.T) {
+	for _, in := range [][]string{{"/nosuchswitch"}, {"/q:x"}, {"/log"}, {"/FOO"}} {
+		_, err := NormalizeArgs(append([]string{"ohotfix"}, in...), testSpec())
+		if exitcode.Of(err) != exitcode.InvalidCommandLine {
+			t.Errorf("%q: err %v, want 1639", in, err)
+		}
+	}
+}
+
+func TestSlashArgumentThatExistsIsAPath(t *testing.T) {
+	dir := t.TempDir()
+	old, _ := os.Getwd()
+	defer os.Chdir(old)
+	os.Chdir(dir)
+	os.WriteFile(filepath.Join(dir, "x"), nil, 0o644)
+	// "/x" names no switch; it is kept as a path only if it exists at /x.
+	_, err := NormalizeArgs([]string{"ohotfix", "/x"}, testSpec())
+	if _, statErr := os.Stat("/x"); statErr != nil && err == nil {
+		t.Errorf("/x accepted although neither a switch nor an existing path")
+	}
+}
