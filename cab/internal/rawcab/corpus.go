@@ -1,0 +1,46 @@
+package rawcab
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// CorpusDir returns the shared CAB test corpus (shared/testdata/cab beside
+// the repository root). It skips the test when the corpus is absent, or
+// fails it when the environment variable CI is "true".
+func CorpusDir(tb testing.TB) string {
+	tb.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			break
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			tb.Fatal("rawcab: no go.mod above the test directory")
+		}
+		dir = parent
+	}
+	corpus := filepath.Join(dir, "..", "shared", "testdata", "cab")
+	if _, err := os.Stat(corpus); err != nil {
+		if os.Getenv("CI") == "true" {
+			tb.Fatalf("CAB corpus missing at %s", corpus)
+		}
+		tb.Skipf("CAB corpus missing at %s (shared/testdata beside the repository)", corpus)
+	}
+	return corpus
+}
+
+// OpenCorpus parses a cabinet of the corpus, given relative to CorpusDir.
+func OpenCorpus(tb testing.TB, rel string) *Cabinet {
+	tb.Helper()
+	c, err := Open(filepath.Join(CorpusDir(tb), rel))
+	if err != nil {
+		tb.Fatalf("%s: %v", rel, err)
+	}
+	return c
+}

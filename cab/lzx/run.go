@@ -1,0 +1,163 @@
+package lzx
+
+import "encoding/binary"
+
+// decodeRun decodes verbatim or aligned-offset symbols into the window until
+// position end (the end of the block or of the frame, whichever is first).
+// frameStart is the window position of the current frame's first byte.
+//
+// This is the hot loop: the bit buffer, window position and repeated
+// offsets live in locals, and the common refill is inlined.
+func (d *decoder) decodeRun(frameStart, end int) error {
+	in := &d.in
+	bits, nbits, pos := in.bits, in.nbits, in.pos
+	buf := in.buf[:in.end]
+	win := d.win[:end]
+	wpos := d.wpos
+	r0, r1, r2 := d.r0, d.r1, d.r2
+	mainTab, lenTab, alignTab := d.mainT.table, d.lenT.table, d.alignT.table
+	aligned := d.blockType == blockAligned
+	lenEmpty := d.lenEmpty
+	// Stream position of window position 0 of this frame, to reject
+	// matches that reach before the start of the data.
+	streamBase := int(d.produced) - frameStart
+
+	var err error
+	for wpos < end {
+		if nbits < 33 {
+			if pos+8 <= len(buf) {
+				x := swapWords(binary.BigEndian.Uint64(buf[pos:]))
+				k := (64 - nbits) >> 4
+				bits |= x >> (64 - 16*k) << (64 - 16*k - nbits)
+				nbits += 16 * k
+				pos += int(2 * k)
+			} else {
+				in.bits, in.nbits, in.pos = bits, nbits, pos
+				in.refillSlow()
+				bits, nbits, pos = in.bits, in.nbits, in.pos
+				buf = in.buf[:in.end]
+			}
+		}
+		e := mainTab[bits>>(64-mainTableBits)]
+		if e&entryLink != 0 {
+			e = mainTab[e>>16+uint32(bits<<mainTableBits>>(64-(e>>8&0x1F)))]
+		}
+		n := uint(e & entryLenMask)
+		bits <<= n
+		nbits -= n
+		sym := int(e >> 16)
+		if sym < numChars {
+			win[wpos] = byte(sym)
+			wpos++
+			continue
+		}
+		sym -= numChars
+		length := sym & 7
+		if length == numPrimaryLen {
+			if lenEmpty {
+				err = corrupt("match needs the empty length tree")
+				break
+			}
+			e := lenTab[bits>>(64-lenTableBits)]
+			if e&entryLink != 0 {
+				e = lenTab[e>>16+uint32(bits<<lenTableBits>>(64-(e>>8&0x1F)))]
+			}
+			n := uint(e & entryLenMask)
+			bits <<= n
+			nbits -= n
+			length += int(e >> 16)
+		}
+		length += minMatch
+		slot := sym >> 3
+		var off int
+		switch slot {
+		case 0:
+			off = r0
+		case 1:
+			off = r1
+			r1 = r0
+			r0 = off
+		case 2:
+			off = r2
+			r2 = r0
+			r0 = off
+		default:
+			extra := uint(extraBits[slot])
+			off = int(positionBase[slot]) - 2
+			if aligned && extra >= 3 {
+				if nbits < 21 {
+					in.bits, in.nbits, in.pos = bits, nbits, pos
+					in.refill()
+					bits, nbits, pos = in.bits, in.nbits, in.pos
+					buf = in.buf[:in.end]
+				}
+				if extra > 3 {
+					off += int(bits>>(64-(extra-3))) << 3
+					bits <<= extra - 3
+					nbits -= extra - 3
+				}
+				e := alignTab[bits>>(64-alignTableBits)]
+				n := uint(e & entryLenMask)
+				bits <<= n
+				nbits -= n
+				off += int(e >> 16)
+			} else if extra > 0 {
+				off += int(bits >> (64 - extra))
+				bits <<= extra
+				nbits -= extra
+			}
+			r2 = r1
+			r1 = r0
+			r0 = off
+		}
+
+		if length > end-wpos {
+			err = corrupt("match runs past the end of the frame or block")
+			break
+		}
+		if off <= 0 || off > streamBase+wpos || off > len(d.win) {
+			err = corrupt("match offset %d out of range", off)
+			break
+		}
+		src := wpos - off
+		switch {
+		case src < 0:
+			// The match starts in the previous pass over the window.
+			src += len(d.win)
+			w := d.win
+			for i := 0; i < length; i++ {
+				win[wpos+i] = w[src]
+				if src++; src == len(w) {
+					src = 0
+				}
+			}
+		case off >= length:
+			if length <= 16 {
+				s, t := win[src:src+length], win[wpos:wpos+length]
+				for i := range t {
+					t[i] = s[i]
+				}
+			} else {
+				copy(win[wpos:wpos+length], win[src:src+length])
+			}
+		case off == 1:
+			b := win[src]
+			t := win[wpos : wpos+length]
+			for i := range t {
+				t[i] = b
+			}
+		default:
+			// Overlapping copy: replicate the off-byte pattern, doubling it.
+			t := win[wpos : wpos+length]
+			k := copy(t, win[src:wpos])
+			for k < length {
+				k += copy(t[k:], t[:k])
+			}
+		}
+		wpos += length
+	}
+	in.bits, in.nbits, in.pos = bits, nbits, pos
+	d.wpos = wpos
+	d.r0, d.r1, d.r2 = r0, r1, r2
+	return err
+}
