@@ -1,0 +1,43 @@
+# ohotfix — see README.md. `make demo` and `make test` are the two commands
+# a newcomer runs; both install what they need (Debian packages, as root).
+GO      ?= go
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS := -s -w -X github.com/ohotfix/ohotfix/bootstrap.Version=$(VERSION)
+FUZZTIME ?= 10s
+
+.PHONY: all build build-windows test test-go deps demo bench fuzz vet clean
+
+all: build
+
+build:
+	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o bin/ohotfix ./cmd/ohotfix
+
+build-windows:
+	GOOS=windows GOARCH=amd64 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o bin/ohotfix.exe ./cmd/ohotfix
+
+deps:
+	./scripts/deps.sh
+
+vet:
+	$(GO) vet ./...
+	GOOS=windows GOARCH=amd64 $(GO) vet ./...
+
+# The whole suite: unit, interop (cabextract, gcab, 7z, msitools, wixl),
+# Wine oracle and end-to-end tests, then a short bounded fuzz run.
+test: deps vet test-go fuzz
+
+test-go: build
+	$(GO) test -timeout 45m ./...
+
+demo: build
+	./scripts/demo.sh
+
+bench: build
+	./scripts/bench.sh
+
+# Each fuzz target runs for FUZZTIME (seed corpora also run in `go test`).
+fuzz:
+	./scripts/fuzz.sh $(FUZZTIME)
+
+clean:
+	rm -rf bin

@@ -1,0 +1,143 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"testing"
+)
+
+var (
+	buildOnce sync.Once
+	binPath   string
+	buildErr  error
+)
+
+// ohotfixBinary builds the real binary once per test run: end-to-end tests
+// run it as users do.
+func ohotfixBinary(t *testing.T) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "ohotfix-e2e")
+		if err != nil {
+			buildErr = err
+			return
+		}
+		binPath = filepath.Join(dir, "ohotfix")
+		out, err := exec.Command("go", "build", "-o", binPath, ".").CombinedOutput()
+		if err != nil {
+			buildErr = errors.New(string(out))
+		}
+	})
+	if buildErr != nil {
+		t.Fatal(buildErr)
+	}
+	return binPath
+}
+
+type runResult struct {
+	stdout, stderr string
+	status         int
+}
+
+func runBinary(t *testing.T, env []string, args ...string) runResult {
+	t.Helper()
+	cmd := exec.Command(ohotfixBinary(t), args...)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	cmd.Env = append(os.Environ(), env...)
+	err := cmd.Run()
+	status := 0
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		status = ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	return runResult{out.String(), errb.String(), status}
+}
+
+func TestE2EHelpAndVersion(t *testing.T) {
+	for _, arg := range []string{"/?", "/HELP", "--help", "-h"} {
+		r := runBinary(t, nil, arg)
+		if r.status != 0 || !strings.Contains(r.stdout, "ohotfix") || !strings.Contains(r.stdout, "/norestart") {
+			t.Errorf("%s: status %d\n%s%s", arg, r.status, r.stdout, r.stderr)
+		}
+	}
+	r := runBinary(t, nil, "version")
+	if r.status != 0 || !strings.HasPrefix(r.stdout, "ohotfix ") {
+		t.Errorf("version: %d %q", r.status, r.stdout)
+	}
+}
+
+func TestE2EBadIniExits1639NamingKey(t *testing.T) {
+	dir := t.TempDir()
+	ini := filepath.Join(dir, "bad.ini")
+	os.WriteFile(ini, []byte("[OHotfix]\nMinProductVersion=abc\n"), 0o644)
+	for _, args := range [][]string{{"check", "--ini", ini}, {"check", "/ini:" + ini}, {"run", dir, "--ini", ini, "/q"}} {
+		r := runBinary(t, []string{"TMPDIR=" + dir}, args...)
+		if r.status != wantStatus(1639) || !strings.Contains(r.stderr, "MinProductVersion") || !strings.Contains(r.stderr, "1639") {
+			t.Errorf("%q: status %d stderr %q", args, r.status, r.stderr)
+		}
+	}
+}
+
+func TestE2EUnknownSwitchAndFlag(t *testing.T) {
+	for _, args := range [][]string{{"/nosuchswitch"}, {"run", "--no-such-flag"}, {"check", "/q:x"}} {
+		r := runBinary(t, nil, args...)
+		if r.status != wantStatus(1639) {
+			t.Errorf("%q: status %d %s", args, r.status, r.stderr)
+		}
+	}
+}
+
+// A client-mode run where Windows Installer does not exist ends with 1633,
+// writes its log pair and its JSON result.
+func TestE2EClientModeResultAndLogs(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("client mode is served by msi.dll on Windows")
+	}
+	dir := t.TempDir()
+	tmp := filepath.Join(dir, "tmp")
+	os.Mkdir(tmp, 0o755)
+	os.WriteFile(filepath.Join(dir, "ohotfix.ini"), []byte("[OHotfix]\nOHotfixUILevel=q\n"), 0o644)
+	res := filepath.Join(dir, "out", "result.json")
+	r := runBinary(t, []string{"TMPDIR=" + tmp}, "run", dir, "/result-json:"+res)
+	if r.status != wantStatus(1633) {
+		t.Fatalf("status %d\n%s%s", r.status, r.stdout, r.stderr)
+	}
+	var doc struct {
+		ExitCode int    `json:"exit_code"`
+		Status   int    `json:"posix_status"`
+		Mode     string `json:"mode"`
+		Logs     struct{ Main, Msi string }
+	}
+	data, err := os.ReadFile(res)
+	if err != nil || json.Unmarshal(data, &doc) != nil {
+		t.Fatalf("result: %v %s", err, data)
+	}
+	if doc.ExitCode != 1633 || doc.Status != 97 || doc.Mode != "client" {
+		t.Errorf("result %+v", doc)
+	}
+	if filepath.Base(doc.Logs.Main) != "OHotfix(00001).log" || filepath.Base(doc.Logs.Msi) != "OHotfix(00001)_Msi.log" {
+		t.Errorf("logs %+v", doc.Logs)
+	}
+	logText, _ := os.ReadFile(doc.Logs.Main)
+	lines := strings.Split(strings.TrimSpace(string(logText)), "\n")
+	if !strings.Contains(lines[len(lines)-1], "exit code 1633") {
+		t.Errorf("last log line %q", lines[len(lines)-1])
+	}
+}
+
+func wantStatus(code int) int {
+	if runtime.GOOS == "windows" {
+		return code
+	}
+	return code & 0xff
+}
