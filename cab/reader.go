@@ -57,6 +57,7 @@ type Reader struct {
 	SkipChecksums bool
 
 	closers []io.Closer
+	first   *Cabinet // the cabinet a set was opened from
 }
 
 // File is one member of a cabinet.

@@ -1,0 +1,66 @@
+package cab
+
+import (
+	"runtime"
+	"strings"
+)
+
+// SafePath turns a member name into a relative slash-separated path that
+// cannot leave the extraction directory, neutralising rather than refusing
+// (as cabextract does, so that listing and extracting agree):
+//   - `\` is a separator, like `/`;
+//   - leading separators (absolute paths), empty and "." parts are dropped;
+//   - ".." becomes "xx";
+//   - a name with nothing left becomes "x";
+//   - NUL, control characters and ':' (drive letters, NTFS streams) become
+//     '_'; on Windows, device names (CON, NUL, COM1 ...) get a '_' prefix.
+func SafePath(name string) string {
+	parts := strings.FieldsFunc(name, func(r rune) bool { return r == '/' || r == '\\' })
+	out := parts[:0]
+	for _, p := range parts {
+		switch p {
+		case ".":
+			continue
+		case "..":
+			p = "xx"
+		}
+		p = strings.Map(func(r rune) rune {
+			if r < 0x20 || r == 0x7f || r == ':' {
+				return '_'
+			}
+			return r
+		}, p)
+		if runtime.GOOS == "windows" {
+			p = strings.TrimRight(p, ". ")
+			if p == "" {
+				p = "_"
+			}
+			if isDeviceName(p) {
+				p = "_" + p
+			}
+		}
+		out = append(out, p)
+	}
+	if len(out) == 0 {
+		return "x"
+	}
+	return strings.Join(out, "/")
+}
+
+// isDeviceName reports whether p names a DOS device on Windows, with or
+// without an extension.
+func isDeviceName(p string) bool {
+	base := strings.ToUpper(p)
+	if i := strings.IndexByte(base, '.'); i >= 0 {
+		base = base[:i]
+	}
+	switch base {
+	case "CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$":
+		return true
+	}
+	if len(base) == 4 && (strings.HasPrefix(base, "COM") || strings.HasPrefix(base, "LPT")) &&
+		base[3] >= '0' && base[3] <= '9' {
+		return true
+	}
+	return false
+}
