@@ -1,7 +1,9 @@
 package rawcab
 
 import (
+	"bytes"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"testing"
 )
@@ -43,4 +45,26 @@ func OpenCorpus(tb testing.TB, rel string) *Cabinet {
 		tb.Fatalf("%s: %v", rel, err)
 	}
 	return c
+}
+
+// Cabextract returns the bytes cabextract (Debian package cabextract, built
+// on libmspack) extracts for the member called name, as the reference
+// output. It skips the test when cabextract is not installed (fails if
+// CI=true).
+func Cabextract(tb testing.TB, cabPath, name string) []byte {
+	tb.Helper()
+	bin, err := exec.LookPath("cabextract")
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			tb.Fatal("cabextract not installed (Debian package cabextract)")
+		}
+		tb.Skip("cabextract not installed (Debian package cabextract)")
+	}
+	var stdout, stderr bytes.Buffer
+	cmd := exec.Command(bin, "-q", "-p", "-F", name, cabPath)
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		tb.Fatalf("cabextract -p -F %s %s: %v: %s", name, cabPath, err, stderr.String())
+	}
+	return stdout.Bytes()
 }
