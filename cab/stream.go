@@ -1,17 +1,17 @@
 package cab
 
 import (
+	"errors"
 	"io"
 )
 
-// StreamDecoder builds a decoder for a folder compressed with LZX or
-// Quantum: src yields the folder's CFDATA payloads back to back, windowBits
-// comes from typeCompress and size is the folder's uncompressed size.
-type StreamDecoder func(src io.Reader, windowBits int, size int64) (io.Reader, error)
+// streamDecoder builds a decoder for a folder compressed with LZX or
+// Quantum from its blocks, the window size from typeCompress and the
+// folder's uncompressed size.
+type streamDecoder func(b *blockReader, windowBits int, size int64) (io.Reader, error)
 
-// streamDecoders holds the LZX and Quantum decoders (registered by
-// decoders.go once those packages exist).
-var streamDecoders = map[Method]StreamDecoder{}
+// streamDecoders holds the LZX and Quantum decoders (see decoders.go).
+var streamDecoders = map[Method]streamDecoder{}
 
 // folderStream is a decoder positioned somewhere in a folder's
 // uncompressed data. A folder keeps one idle stream as its cursor, so
@@ -44,7 +44,11 @@ func newFolderStream(fo *Folder, verify bool) (*folderStream, error) {
 		if mk == nil {
 			return nil, newErr(ErrUnsupported, "%s decoding is not available", c)
 		}
-		dec, err := mk(&payloadReader{b: fs.blocks}, c.WindowBits(), fo.usize)
+		size := fo.usize
+		if n, ok := fo.blockSizes(); ok && n >= size {
+			size = n
+		}
+		dec, err := mk(fs.blocks, c.WindowBits(), size)
 		if err != nil {
 			return nil, decodeErr(c, err)
 		}
@@ -58,8 +62,9 @@ func newFolderStream(fo *Folder, verify bool) (*folderStream, error) {
 // errors (checksum, truncation seen by payloadReader) pass through, the
 // rest means corrupt compressed data.
 func decodeErr(c Compression, err error) error {
-	if _, ok := err.(*Error); ok {
-		return err
+	var own *Error
+	if errors.As(err, &own) {
+		return own
 	}
 	return wrapErr(ErrDecompress, err, "%s", c)
 }
