@@ -3,6 +3,8 @@ package msi
 import (
 	"errors"
 	"fmt"
+
+	"github.com/ohotfix/ohotfix/msi/cfb"
 )
 
 // ErrNotFound is returned (wrapped) when a table, row, column or stream that
@@ -43,4 +45,11 @@ type ValueError struct {
 
 func (e *ValueError) Error() string {
 	return fmt.Sprintf("msi: %s.%s: %s", e.Table, e.Column, e.Msg)
+}
+
+// IsInvalid reports whether err means the input is not a valid database
+// (as opposed to an I/O failure): a FormatError or a compound-file format
+// error.
+func IsInvalid(err error) bool {
+	return IsFormatError(err) || errors.Is(err, cfb.ErrFormat) || errors.Is(err, cfb.ErrCorrupt) || errors.Is(err, cfb.ErrInvalidTree)
 }
