@@ -48,34 +48,17 @@ func ExtractAll(r *Reader, dir string, opts *ExtractOptions) ([]string, error) {
 	}
 	defer root.Close()
 
-	// Jobs are folders: each worker runs through one folder's members in
-	// offset order, so every folder is decoded exactly once.
-	byFolder := map[*Folder][]*File{}
-	var orphans []*File
-	for _, f := range r.Files {
-		if opts.Filter != nil && !opts.Filter(f) {
-			continue
+	files := r.Files
+	if opts.Filter != nil {
+		files = nil
+		for _, f := range r.Files {
+			if opts.Filter(f) {
+				files = append(files, f)
+			}
 		}
-		if f.Folder == nil {
-			orphans = append(orphans, f)
-			continue
-		}
-		byFolder[f.Folder] = append(byFolder[f.Folder], f)
 	}
-	jobs := make([][]*File, 0, len(byFolder))
-	for _, files := range byFolder {
-		sort.SliceStable(files, func(i, j int) bool { return files[i].Offset < files[j].Offset })
-		jobs = append(jobs, files)
-	}
-	// Biggest folders first keeps both cores busy until the end.
-	sort.Slice(jobs, func(i, j int) bool { return jobs[i][0].Folder.usize > jobs[j][0].Folder.usize })
-
-	var (
-		mu      sync.Mutex
-		errs    []error
-		written []string
-		stop    bool
-	)
+	var mu sync.Mutex
+	var written []string
 	progress := func(n int64) {
 		if opts.Progress != nil {
 			mu.Lock()
@@ -83,36 +66,73 @@ func ExtractAll(r *Reader, dir string, opts *ExtractOptions) ([]string, error) {
 			mu.Unlock()
 		}
 	}
-	for _, f := range orphans {
-		errs = append(errs, fmt.Errorf("%s: %w", f.Name, newErr(ErrIncompleteSet, "data is in a missing cabinet")))
+	err = Each(files, opts.Workers, opts.StopOnError, func(f *File, rc io.Reader) error {
+		p, err := extractOne(root, f, rc, opts, progress)
+		if err == nil {
+			mu.Lock()
+			written = append(written, p)
+			mu.Unlock()
+		}
+		return err
+	})
+	sort.Strings(written)
+	return written, err
+}
+
+// Each opens every member in files and calls fn with its contents, running
+// independent folders on workers goroutines (0: GOMAXPROCS); the members
+// of one folder are visited in offset order, so each folder is decoded
+// once. fn runs concurrently for different folders. Failures (opening,
+// reading, fn's) are collected as "name: error" and returned joined; with
+// stopOnError the walk stops after the first.
+func Each(files []*File, workers int, stopOnError bool, fn func(f *File, r io.Reader) error) error {
+	byFolder := map[*Folder][]*File{}
+	var errs []error
+	for _, f := range files {
+		if f.Folder == nil {
+			errs = append(errs, fmt.Errorf("%s: %w", f.Name, newErr(ErrIncompleteSet, "data is in a missing cabinet")))
+			continue
+		}
+		byFolder[f.Folder] = append(byFolder[f.Folder], f)
 	}
-	workers := opts.Workers
+	jobs := make([][]*File, 0, len(byFolder))
+	for _, fs := range byFolder {
+		sort.SliceStable(fs, func(i, j int) bool { return fs[i].Offset < fs[j].Offset })
+		jobs = append(jobs, fs)
+	}
+	// Biggest folders first keeps every worker busy until the end.
+	sort.SliceStable(jobs, func(i, j int) bool { return jobs[i][0].Folder.usize > jobs[j][0].Folder.usize })
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
+	var (
+		mu   sync.Mutex
+		stop bool
+		wg   sync.WaitGroup
+	)
+	if stopOnError && len(errs) > 0 {
+		return errors.Join(errs...)
+	}
 	queue := make(chan []*File)
-	var wg sync.WaitGroup
 	for range min(workers, max(len(jobs), 1)) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for files := range queue {
-				for _, f := range files {
+			for fs := range queue {
+				for _, f := range fs {
 					mu.Lock()
 					halt := stop
 					mu.Unlock()
 					if halt {
 						break
 					}
-					p, err := extractOne(root, f, opts, progress)
-					mu.Lock()
+					err := eachOne(f, fn)
 					if err != nil {
+						mu.Lock()
 						errs = append(errs, fmt.Errorf("%s: %w", f.Name, err))
-						stop = opts.StopOnError
-					} else {
-						written = append(written, p)
+						stop = stopOnError
+						mu.Unlock()
 					}
-					mu.Unlock()
 				}
 			}
 		}()
@@ -122,12 +142,20 @@ func ExtractAll(r *Reader, dir string, opts *ExtractOptions) ([]string, error) {
 	}
 	close(queue)
 	wg.Wait()
-	sort.Strings(written)
-	return written, errors.Join(errs...)
+	return errors.Join(errs...)
+}
+
+func eachOne(f *File, fn func(*File, io.Reader) error) error {
+	rc, err := f.Open()
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	return fn(f, rc)
 }
 
 // extractOne writes one member below root and returns its relative path.
-func extractOne(root *os.Root, f *File, opts *ExtractOptions, progress func(int64)) (string, error) {
+func extractOne(root *os.Root, f *File, rc io.Reader, opts *ExtractOptions, progress func(int64)) (string, error) {
 	if opts.MaxFileSize > 0 && f.Size > opts.MaxFileSize {
 		return "", newErr(ErrLimit, "%d bytes is more than the %d allowed", f.Size, opts.MaxFileSize)
 	}
@@ -137,16 +165,14 @@ func extractOne(root *os.Root, f *File, opts *ExtractOptions, progress func(int6
 			return "", err
 		}
 	}
-	rc, err := f.Open()
-	if err != nil {
-		return "", err
-	}
-	defer rc.Close()
 	tmp, out, err := createTemp(root, rel)
 	if err != nil {
 		return "", err
 	}
-	_, err = io.Copy(&progressWriter{w: out, progress: progress}, rc)
+	n, err := io.Copy(&progressWriter{w: out, progress: progress}, rc)
+	if err == nil && n != f.Size {
+		err = wrapErr(ErrTruncated, io.ErrUnexpectedEOF, "%d of %d bytes", n, f.Size)
+	}
 	if cerr := out.Close(); err == nil {
 		err = cerr
 	}

@@ -28,7 +28,8 @@ func Find(r io.ReaderAt, size int64) (int64, error) {
 }
 
 // FindAll returns the offsets of every cabinet embedded in r; the search
-// resumes after the end of each cabinet found.
+// resumes after the end of each cabinet found (as libmspack does, so a
+// cabinet stored inside another is not reported twice).
 func FindAll(r io.ReaderAt, size int64) ([]int64, error) {
 	return find(r, size, -1)
 }

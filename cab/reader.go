@@ -222,9 +222,6 @@ func readCabinet(ra io.ReaderAt, off, size int64) (*Cabinet, error) {
 		if f.iFolder < iFolderContPrev && int(f.iFolder) >= len(c.folders) {
 			return nil, newErr(ErrFormat, "file %q refers to folder %d of %d", f.Name, f.iFolder, len(c.folders))
 		}
-		if int64(f.offset)+f.Size > maxFolderSize {
-			return nil, newErr(ErrLimit, "file %q ends beyond the largest possible folder", f.Name)
-		}
 		c.files[i] = f
 	}
 	return c, nil
@@ -356,6 +353,10 @@ func hasFile(fo *Folder, rf *rawFile) bool {
 func (f *File) Open() (io.ReadCloser, error) {
 	if f.Folder == nil || f.Folder.startMissing {
 		return nil, newErr(ErrIncompleteSet, "%q needs a cabinet that is not in the set", f.Name)
+	}
+	if f.Offset+f.Size > maxFolderSize {
+		// libmspack opens such cabinets but refuses these members.
+		return nil, newErr(ErrLimit, "%q ends beyond the largest possible folder", f.Name)
 	}
 	fs, err := f.Folder.checkout(f.reader, f.Offset)
 	if err != nil {

@@ -202,7 +202,7 @@ func JoinSet(parts ...*Reader) (*Reader, error) {
 				if c.SetID != prev.SetID {
 					return nil, newErr(ErrSetMismatch, "set ids %d and %d differ", prev.SetID, c.SetID)
 				}
-				if !prev.HasNext() || !c.HasPrev() {
+				if !prev.HasNext() || !c.HasPrev() || c.Index < prev.Index {
 					return nil, newErr(ErrSetMismatch, "%q is not followed by %q", prev.Name, c.Name)
 				}
 			}
