@@ -1,0 +1,54 @@
+package lzx
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"testing"
+
+	"github.com/ohotfix/ohotfix/cab/internal/rawcab"
+)
+
+// lzxSeedCabs are the corpus cabinets with LZX folders (valid and corrupt).
+var lzxSeedCabs = []string{
+	"libmspack-cabd/mszip_lzx_qtm.cab",
+	"libmspack-cabd/normal_2files_2folders.cab",
+	"libmspack-cabd/cve-2015-4471-lzx-under-read.cab",
+	"libmspack-cabd/lzx-main-tree-no-lengths.cab",
+	"libmspack-cabd/lzx-premature-matches.cab",
+	"cabextract-tests/cabs/large-files-cab.cab",
+}
+
+// FuzzLZX: any input either decodes to exactly size bytes or fails with
+// ErrCorrupt/ErrParam, without panicking or hanging.
+func FuzzLZX(f *testing.F) {
+	for _, name := range lzxSeedCabs {
+		cab := rawcab.OpenCorpus(f, name)
+		for _, folder := range cab.Folders {
+			if folder.Method() == rawcab.MethodLZX {
+				payload := folder.Payload()
+				f.Add(payload[:min(len(payload), 4096)], folder.WindowBits(), min(folder.UncompressedSize(), 1<<20))
+			}
+		}
+	}
+	f.Fuzz(func(t *testing.T, data []byte, windowBits int, size int64) {
+		size = min(size, 1<<20) // bounded run time per input
+		r, err := NewReader(bytes.NewReader(data), windowBits, size)
+		if err != nil {
+			if !errors.Is(err, ErrParam) {
+				t.Fatalf("NewReader: %v", err)
+			}
+			return
+		}
+		n, err := io.Copy(io.Discard, r)
+		if err != nil {
+			if !errors.Is(err, ErrCorrupt) {
+				t.Fatalf("untyped error %v", err)
+			}
+			return
+		}
+		if n != size {
+			t.Fatalf("decoded %d bytes, want %d", n, size)
+		}
+	})
+}
