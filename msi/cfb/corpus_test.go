@@ -3,6 +3,7 @@ package cfb
 import (
 	"os"
 	"path/filepath"
+	"runtime"
 	"testing"
 )
 
@@ -10,20 +11,13 @@ import (
 // main with shared/ next to it), skipping the test when it is absent.
 func corpusDir(t testing.TB, sub string) string {
 	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
+	// This file sits in <module root>/msi/cfb; the compiler records its
+	// path, so the corpus is found from any working directory or clone.
+	_, self, _, ok := runtime.Caller(0)
+	if !ok {
+		t.Fatal("cannot locate the test source file")
 	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("go.mod not found above the package directory")
-		}
-		dir = parent
-	}
+	dir := filepath.Join(filepath.Dir(self), "..", "..")
 	p := filepath.Join(dir, "..", "shared", "testdata", sub)
 	if _, err := os.Stat(p); err != nil {
 		if os.Getenv("CI") == "true" {

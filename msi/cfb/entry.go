@@ -40,6 +40,22 @@ func (e *Entry) Child(name string) *Entry {
 	return nil
 }
 
+// walk calls fn for every entry below e, depth first in directory order,
+// stopping at the first error.
+func (e *Entry) walk(fn func(*Entry) error) error {
+	for _, c := range e.Children {
+		if err := fn(c); err != nil {
+			return err
+		}
+		if c.IsStorage() {
+			if err := c.walk(fn); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
 // filetimeEpochDelta is the number of 100 ns intervals between 1601-01-01
 // (the FILETIME epoch) and 1970-01-01.
 const filetimeEpochDelta = 116444736000000000

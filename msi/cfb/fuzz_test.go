@@ -72,4 +72,3 @@ func lossyNames(l []flatEntry) bool {
 	}
 	return false
 }
-

@@ -21,22 +21,14 @@ func exercise(data []byte) error {
 	if err != nil {
 		return err
 	}
-	var walk func(e *Entry) error
-	walk = func(e *Entry) error {
-		for _, c := range e.Children {
-			if c.IsStorage() {
-				if err := walk(c); err != nil {
-					return err
-				}
-				continue
-			}
-			if _, err := r.ReadStream(c); err != nil {
-				return err
-			}
+	err = r.Root().walk(func(c *Entry) error {
+		if c.IsStorage() {
+			return nil
 		}
-		return nil
-	}
-	if err := walk(r.Root()); err != nil {
+		_, err := r.ReadStream(c)
+		return err
+	})
+	if err != nil {
 		return err
 	}
 	tree, err := r.Tree()
@@ -67,9 +59,9 @@ func newEditor(t testing.TB, data []byte) *cfbEditor {
 	return e
 }
 
-func (e *cfbEditor) u32(off int) uint32       { return binary.LittleEndian.Uint32(e.data[off:]) }
-func (e *cfbEditor) put32(off int, v uint32)  { binary.LittleEndian.PutUint32(e.data[off:], v) }
-func (e *cfbEditor) sectorOff(s uint32) int   { return (int(s) + 1) * e.ss }
+func (e *cfbEditor) u32(off int) uint32      { return binary.LittleEndian.Uint32(e.data[off:]) }
+func (e *cfbEditor) put32(off int, v uint32) { binary.LittleEndian.PutUint32(e.data[off:], v) }
+func (e *cfbEditor) sectorOff(s uint32) int  { return (int(s) + 1) * e.ss }
 func (e *cfbEditor) fatEntryOff(s uint32) int { // only header-listed FAT sectors
 	per := uint32(e.ss / 4)
 	fatSec := e.u32(0x4C + 4*int(s/per))

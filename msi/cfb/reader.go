@@ -173,33 +173,27 @@ func (r *Reader) loadMiniFAT(h *header) error {
 func (r *Reader) checkSizes() error {
 	ss := int64(1) << r.shift
 	var big, small int64
-	var walk func(e *Entry) error
-	walk = func(e *Entry) error {
-		for _, c := range e.Children {
-			if c.IsStorage() {
-				if err := walk(c); err != nil {
-					return err
-				}
-				continue
-			}
-			if c.Size < miniStreamCutoff {
-				small += (c.Size + miniSectorSize - 1) / miniSectorSize
-			} else {
-				big += (c.Size + ss - 1) / ss
-			}
-			if big > int64(r.fat.limit) {
-				return corruptErr("stream %q: sizes add up to more sectors than the file's %d", c.Name, r.fat.limit)
-			}
-			if small > int64(r.minifat.limit) {
-				return corruptErr("stream %q: small stream sizes add up to more than the mini stream's %d sectors", c.Name, r.minifat.limit)
-			}
+	count := func(c *Entry) error {
+		if c.IsStorage() {
+			return nil
+		}
+		if c.Size < miniStreamCutoff {
+			small += (c.Size + miniSectorSize - 1) / miniSectorSize
+		} else {
+			big += (c.Size + ss - 1) / ss
+		}
+		if big > int64(r.fat.limit) {
+			return corruptErr("stream %q: sizes add up to more sectors than the file's %d", c.Name, r.fat.limit)
+		}
+		if small > int64(r.minifat.limit) {
+			return corruptErr("stream %q: small stream sizes add up to more than the mini stream's %d sectors", c.Name, r.minifat.limit)
 		}
 		return nil
 	}
 	if r.root.Size > int64(r.fat.limit)*ss {
 		return corruptErr("mini stream size %d exceeds the file", r.root.Size)
 	}
-	return walk(r.root)
+	return r.root.walk(count)
 }
 
 // miniStream opens the root entry's stream once, on first use.
