@@ -1,0 +1,448 @@
+package main
+
+import (
+	"bufio"
+	"crypto/md5"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/schollz/progressbar/v3"
+	"github.com/urfave/cli/v2"
+	"golang.org/x/term"
+
+	"github.com/ohotfix/ohotfix/bootstrap/exitcode"
+	"github.com/ohotfix/ohotfix/cab"
+)
+
+func init() { registerCommand(cabCommand) }
+
+// cabCommand is `ohotfix cab list|extract|test|create`. Exit codes: a
+// missing or unreadable input is PackageOpenFailed (1619), a corrupt or
+// incomplete cabinet PackageInvalid (1620), bad usage InvalidCommandLine
+// (1639), a failure to write output Fatal (1603).
+func cabCommand() *cli.Command {
+	return &cli.Command{
+		Name:  "cab",
+		Usage: "list, extract, test and create Microsoft Cabinet (.cab) files",
+		Subcommands: []*cli.Command{
+			{
+				Name:      "list",
+				Usage:     "list the members (follows a spanned set from its first cabinet)",
+				ArgsUsage: "FILE.cab",
+				Action:    cabList,
+			},
+			{
+				Name:      "extract",
+				Usage:     "extract members to a directory (-d) or to standard output (-p)",
+				ArgsUsage: "FILE.cab",
+				Flags: []cli.Flag{
+					&cli.StringFlag{Name: "dir", Aliases: []string{"d"}, Value: ".", Usage: "extract into `DIR`"},
+					&cli.StringSliceFlag{Name: "filter", Aliases: []string{"F"}, Usage: "only members matching `GLOB` (case-insensitive; repeatable)"},
+					&cli.BoolFlag{Name: "pipe", Aliases: []string{"p"}, Usage: "write the contents to standard output"},
+					&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "do not list extracted files"},
+				},
+				Action: cabExtract,
+			},
+			{
+				Name:      "test",
+				Usage:     "decompress and verify every member; non-zero exit on any problem",
+				ArgsUsage: "FILE.cab",
+				Action:    cabTest,
+			},
+			{
+				Name:      "create",
+				Usage:     "create a cabinet from files and directories",
+				ArgsUsage: "FILES...",
+				Flags: []cli.Flag{
+					&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write the cabinet to `OUT.cab`", Required: true},
+					&cli.StringFlag{Name: "compress", Value: "mszip", Usage: "`METHOD`: none or mszip"},
+					&cli.StringFlag{Name: "folder-size", Usage: "start a new folder every `N` bytes (suffixes K, M, G)"},
+					&cli.BoolFlag{Name: "folder-per-file", Usage: "one folder per file"},
+					&cli.IntFlag{Name: "level", Value: 6, Usage: "MSZIP deflate `LEVEL` 1..9"},
+					&cli.StringFlag{Name: "directory", Aliases: []string{"C"}, Usage: "read FILES relative to `DIR` and store names relative to it"},
+				},
+				Action: cabCreate,
+			},
+		},
+	}
+}
+
+// openCabArg opens the one FILE.cab argument, following its set.
+func openCabArg(c *cli.Context) (*cab.Reader, error) {
+	if c.NArg() != 1 {
+		return nil, exitcode.New(exitcode.InvalidCommandLine, "cab %s: want exactly one FILE.cab, got %d arguments", c.Command.Name, c.NArg())
+	}
+	r, err := cab.OpenSet(c.Args().First())
+	if err != nil {
+		return nil, cabExit(err)
+	}
+	return r, nil
+}
+
+// cabExit maps a cab error to an exit code.
+func cabExit(err error) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, cab.ErrFormat):
+		return exitcode.Wrap(exitcode.PackageInvalid, err)
+	case errors.Is(err, fs.ErrNotExist), errors.Is(err, fs.ErrPermission):
+		return exitcode.Wrap(exitcode.PackageOpenFailed, err)
+	}
+	return exitcode.Wrap(exitcode.Fatal, err)
+}
+
+func cabList(c *cli.Context) error {
+	r, err := openCabArg(c)
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	w := bufio.NewWriter(c.App.Writer)
+	defer w.Flush()
+	for _, cb := range r.Cabinets {
+		fmt.Fprintf(w, "Cabinet: %s (set %d, index %d, %d bytes)\n", cb.Name, cb.SetID, cb.Index, cb.Size)
+	}
+	if h := r.Cabinets[0]; h.HasPrev() {
+		fmt.Fprintf(w, "Warning: the set starts before %s (previous: %s); its first files are incomplete\n", h.Name, h.PrevCabinet)
+	}
+	if h := r.Cabinets[len(r.Cabinets)-1]; h.HasNext() {
+		fmt.Fprintf(w, "Warning: the set continues in %s, which was not found\n", h.NextCabinet)
+	}
+	fmt.Fprintln(w, " File size | Date       Time     | Attrs  | Folder | Compression  | Name")
+	fmt.Fprintln(w, "-----------+---------------------+--------+--------+--------------+-------------")
+	for _, f := range r.Files {
+		folder, comp := "?", "?"
+		if f.Folder != nil {
+			folder = strconv.Itoa(f.Folder.Index)
+			comp = f.Folder.Compression().String()
+		}
+		fmt.Fprintf(w, "%10d | %s | %s | %6s | %-12s | %s\n", f.Size, f.Modified.Format("02.01.2006 15:04:05"),
+			attrString(f.Attributes), folder, comp, strings.ReplaceAll(f.Name, `\`, "/"))
+	}
+	fmt.Fprintf(w, "%d files in %d folders\n", len(r.Files), len(r.Folders))
+	return nil
+}
+
+// attrString renders attributes as fixed letters: r h s a x u.
+func attrString(a uint16) string {
+	b := []byte("------")
+	for i, bit := range []uint16{cab.AttrReadOnly, cab.AttrHidden, cab.AttrSystem, cab.AttrArchive, cab.AttrExec, cab.AttrNameIsUTF} {
+		if a&bit != 0 {
+			b[i] = "rhsaxu"[i]
+		}
+	}
+	return string(b)
+}
+
+// cabFilter builds the --filter predicate: globs match the whole name with
+// `/` separators, ignoring case (like cabextract -F).
+func cabFilter(c *cli.Context) (func(*cab.File) bool, error) {
+	globs := c.StringSlice("filter")
+	if len(globs) == 0 {
+		return nil, nil
+	}
+	for i, g := range globs {
+		globs[i] = strings.ToLower(strings.ReplaceAll(g, `\`, "/"))
+		if _, err := path.Match(globs[i], ""); err != nil {
+			return nil, exitcode.New(exitcode.InvalidCommandLine, "bad --filter %q: %v", g, err)
+		}
+	}
+	return func(f *cab.File) bool {
+		name := strings.ToLower(strings.ReplaceAll(f.Name, `\`, "/"))
+		for _, g := range globs {
+			if ok, _ := path.Match(g, name); ok {
+				return true
+			}
+		}
+		return false
+	}, nil
+}
+
+func cabExtract(c *cli.Context) error {
+	filter, err := cabFilter(c)
+	if err != nil {
+		return err
+	}
+	r, err := openCabArg(c)
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	if c.Bool("pipe") {
+		return cabPipe(c, r, filter)
+	}
+	opts := &cab.ExtractOptions{Filter: filter}
+	var total int64
+	for _, f := range r.Files {
+		if filter == nil || filter(f) {
+			total += f.Size
+		}
+	}
+	if bar := newProgressBar(c, total); bar != nil {
+		opts.Progress = func(n int64) { bar.Add64(n) }
+		defer bar.Finish()
+	}
+	written, err := cab.ExtractAll(r, c.String("dir"), opts)
+	if !c.Bool("quiet") {
+		w := bufio.NewWriter(c.App.Writer)
+		for _, p := range written {
+			fmt.Fprintf(w, "  extracted %s\n", p)
+		}
+		w.Flush()
+	}
+	if err != nil {
+		if errors.Is(err, cab.ErrFormat) {
+			return exitcode.Wrap(exitcode.PackageInvalid, err)
+		}
+		return exitcode.Wrap(exitcode.Fatal, err)
+	}
+	return nil
+}
+
+// newProgressBar returns a byte progress bar on a terminal for extractions
+// big enough to be worth one, else nil.
+func newProgressBar(c *cli.Context, total int64) *progressbar.ProgressBar {
+	f, ok := c.App.ErrWriter.(*os.File)
+	if !ok || total < 64<<20 || !term.IsTerminal(int(f.Fd())) {
+		return nil
+	}
+	return progressbar.NewOptions64(total,
+		progressbar.OptionSetWriter(f),
+		progressbar.OptionShowBytes(true),
+		progressbar.OptionSetDescription("extracting"),
+		progressbar.OptionThrottle(100e6),
+		progressbar.OptionClearOnFinish())
+}
+
+// cabPipe writes the selected members, in cabinet order, to stdout.
+func cabPipe(c *cli.Context, r *cab.Reader, filter func(*cab.File) bool) error {
+	out := c.App.Writer
+	for _, f := range r.Files {
+		if filter != nil && !filter(f) {
+			continue
+		}
+		rc, err := f.Open()
+		if err != nil {
+			return exitcode.Wrap(exitcode.PackageInvalid, fmt.Errorf("%s: %w", f.Name, err))
+		}
+		_, err = io.Copy(out, rc)
+		rc.Close()
+		if err != nil {
+			if errors.Is(err, cab.ErrFormat) {
+				return exitcode.Wrap(exitcode.PackageInvalid, fmt.Errorf("%s: %w", f.Name, err))
+			}
+			return exitcode.Wrap(exitcode.Fatal, err)
+		}
+	}
+	return nil
+}
+
+func cabTest(c *cli.Context) error {
+	r, err := openCabArg(c)
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	sums := make(map[*cab.File]string, len(r.Files))
+	var mu = make(chan struct{}, 1)
+	err = cab.Each(r.Files, 0, false, func(f *cab.File, rd io.Reader) error {
+		h := md5.New()
+		n, err := io.Copy(h, rd)
+		if err == nil && n != f.Size {
+			err = fmt.Errorf("%d of %d bytes: %w", n, f.Size, cab.ErrTruncated)
+		}
+		if err == nil {
+			mu <- struct{}{}
+			sums[f] = fmt.Sprintf("%x", h.Sum(nil))
+			<-mu
+		}
+		return err
+	})
+	w := bufio.NewWriter(c.App.Writer)
+	bad := 0
+	for _, f := range r.Files {
+		if s, ok := sums[f]; ok {
+			fmt.Fprintf(w, "  %-40s OK  %s\n", strings.ReplaceAll(f.Name, `\`, "/"), s)
+		} else {
+			fmt.Fprintf(w, "  %-40s FAILED\n", strings.ReplaceAll(f.Name, `\`, "/"))
+			bad++
+		}
+	}
+	w.Flush()
+	if err != nil {
+		return exitcode.Wrap(exitcode.PackageInvalid, fmt.Errorf("%d of %d files failed: %w", bad, len(r.Files), err))
+	}
+	fmt.Fprintf(c.App.Writer, "All %d files OK\n", len(r.Files))
+	return nil
+}
+
+// parseSize reads "1048576", "512K", "10M", "1G".
+func parseSize(s string) (int64, error) {
+	mult := int64(1)
+	switch strings.ToUpper(s[len(s)-1:]) {
+	case "K":
+		mult = 1 << 10
+	case "M":
+		mult = 1 << 20
+	case "G":
+		mult = 1 << 30
+	}
+	if mult > 1 {
+		s = s[:len(s)-1]
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n <= 0 {
+		return 0, fmt.Errorf("bad size %q", s)
+	}
+	return n * mult, nil
+}
+
+// createInput is one file to store.
+type createInput struct {
+	path string // on disk
+	name string // stored, with `/`
+	info fs.FileInfo
+}
+
+func cabCreate(c *cli.Context) error {
+	if c.NArg() == 0 {
+		return exitcode.New(exitcode.InvalidCommandLine, "cab create: no FILES given")
+	}
+	var method cab.Method
+	switch strings.ToLower(c.String("compress")) {
+	case "none":
+		method = cab.MethodNone
+	case "mszip":
+		method = cab.MethodMSZIP
+	default:
+		return exitcode.New(exitcode.InvalidCommandLine, "--compress %q: want none or mszip", c.String("compress"))
+	}
+	var folderSize int64
+	if s := c.String("folder-size"); s != "" {
+		n, err := parseSize(s)
+		if err != nil {
+			return exitcode.New(exitcode.InvalidCommandLine, "--folder-size: %v", err)
+		}
+		folderSize = n
+	}
+	if lv := c.Int("level"); lv < 1 || lv > 9 {
+		return exitcode.New(exitcode.InvalidCommandLine, "--level %d: want 1..9", lv)
+	}
+	base := c.String("directory")
+	var inputs []createInput
+	for _, arg := range c.Args().Slice() {
+		if err := collectInputs(base, arg, &inputs); err != nil {
+			return exitcode.Wrap(exitcode.PackageOpenFailed, err)
+		}
+	}
+	if len(inputs) == 0 {
+		return exitcode.New(exitcode.InvalidCommandLine, "cab create: no regular files in %v", c.Args().Slice())
+	}
+	out := c.String("output")
+	tmp, err := os.CreateTemp(filepath.Dir(out), "."+filepath.Base(out)+".*.tmp")
+	if err != nil {
+		return exitcode.Wrap(exitcode.Fatal, err)
+	}
+	defer os.Remove(tmp.Name())
+	bw := bufio.NewWriterSize(tmp, 1<<20)
+	w := cab.NewWriter(bw)
+	w.Method = method
+	w.Level = c.Int("level")
+	w.FolderSize = folderSize
+	w.FolderPerFile = c.Bool("folder-per-file")
+	w.TempDir = filepath.Dir(out)
+	for _, in := range inputs {
+		if err := addFile(w, in); err != nil {
+			tmp.Close()
+			w.Close()
+			if errors.Is(err, cab.ErrFormat) || errors.Is(err, cab.ErrUnsafeName) {
+				return exitcode.Wrap(exitcode.InvalidCommandLine, err)
+			}
+			return exitcode.Wrap(exitcode.Fatal, err)
+		}
+	}
+	err = w.Close()
+	if err == nil {
+		err = bw.Flush()
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), out)
+	}
+	if err != nil {
+		return exitcode.Wrap(exitcode.Fatal, err)
+	}
+	return nil
+}
+
+func addFile(w *cab.Writer, in createInput) error {
+	f, err := os.Open(in.path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	attrs := uint16(cab.AttrArchive)
+	if in.info.Mode().Perm()&0o222 == 0 {
+		attrs |= cab.AttrReadOnly
+	}
+	dst, err := w.Create(&cab.FileHeader{Name: in.name, Modified: in.info.ModTime(), Attributes: attrs})
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(dst, f); err != nil {
+		return fmt.Errorf("%s: %w", in.path, err)
+	}
+	return nil
+}
+
+// collectInputs adds arg (a file or a directory, walked in name order)
+// relative to base.
+func collectInputs(base, arg string, out *[]createInput) error {
+	root := arg
+	if base != "" && !filepath.IsAbs(arg) {
+		root = filepath.Join(base, arg)
+	}
+	return filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if !d.Type().IsRegular() {
+			return nil // directories are walked; links and devices skipped
+		}
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		name := p
+		if base != "" {
+			if rel, err := filepath.Rel(base, p); err == nil {
+				name = rel
+			}
+		}
+		*out = append(*out, createInput{path: p, name: storedName(name), info: info})
+		return nil
+	})
+}
+
+// storedName makes a relative name: no volume, no leading separators, no
+// "." or ".." parts.
+func storedName(p string) string {
+	p = filepath.ToSlash(strings.TrimPrefix(p, filepath.VolumeName(p)))
+	var parts []string
+	for _, s := range strings.Split(p, "/") {
+		if s != "" && s != "." && s != ".." {
+			parts = append(parts, s)
+		}
+	}
+	return strings.Join(parts, "/")
+}
