@@ -5,6 +5,7 @@ import (
 	"runtime"
 
 	"github.com/ohotfix/ohotfix/bootstrap/exitcode"
+	"github.com/ohotfix/ohotfix/checks"
 )
 
 // Backend is an installer that can take inventory of targets and apply one
@@ -45,6 +46,5 @@ func ClientUnsupportedReason() string {
 }
 
 // AdminEngineVersion is the Windows Installer version whose patching
-// features ohotfix's own admin-image engine implements (transforms with
-// validation, MsiPatchSequence ordering, obsolescence): Windows Installer 3.1.
-const AdminEngineVersion = "3.1.4000.0"
+// features ohotfix's own admin-image engine implements (see checks).
+const AdminEngineVersion = checks.AdminEngineVersion

@@ -29,6 +29,9 @@ type Pipeline struct {
 	Logs *Logs
 	// Progress receives human-readable progress lines (nil when quiet).
 	Progress func(format string, args ...any)
+	// Measure makes Detect measure free space and probe for a pending
+	// reboot (off in unit tests, where the machine's state must not matter).
+	Measure bool
 	// Restart and UI come from the switches; Rebooter carries out a restart.
 	Restart  RestartSwitch
 	UI       UIMode
@@ -97,6 +100,13 @@ func (p *Pipeline) Detect(ctx context.Context) (*Inventory, []PatchInfo, error) 
 	inv, err := p.Backend.Inventory(ctx, patches)
 	if err != nil {
 		return nil, patches, err
+	}
+	if p.Measure {
+		target := ""
+		if inv.Image != nil {
+			target = filepath.Dir(inv.Image.Path)
+		}
+		MeasureFacts(inv, target)
 	}
 	for _, pr := range inv.Products {
 		p.log().Info("target", zap.String("product_code", pr.Code), zap.String("version", pr.Version),

@@ -1,6 +1,9 @@
 package bootstrap
 
-import "github.com/ohotfix/ohotfix/bootstrap/exitcode"
+import (
+	"github.com/ohotfix/ohotfix/bootstrap/exitcode"
+	"github.com/ohotfix/ohotfix/checks"
+)
 
 // The phases exchange only these plain values (as WiX Burn's engine does):
 // Detect produces an Inventory and check verdicts, Plan a list of Steps,
@@ -38,13 +41,12 @@ type Inventory struct {
 	Mode          string    `json:"mode"`           // "client" or "admin"
 	EngineVersion string    `json:"engine_version"` // Windows Installer version (ours in admin mode)
 	Products      []Product `json:"products"`
-	// AdminImageError says why AdminPath is not a usable admin image.
-	AdminImageError string        `json:"admin_image_error,omitempty"`
-	AdminImageCode  exitcode.Code `json:"-"`
-	// FreeSpace per folder that will be written, in bytes.
-	FreeSpace map[string]uint64 `json:"free_space,omitempty"`
-	// PendingReboot names the marker that says a reboot is pending, if any.
-	PendingReboot string `json:"pending_reboot,omitempty"`
+	// Image is what opening AdminPath found (admin mode).
+	Image *checks.AdminImage `json:"image,omitempty"`
+	// Volumes are the temp and target folders' free space; Reboot the
+	// pending-reboot probe. The pipeline measures both.
+	Volumes []checks.Volume     `json:"volumes,omitempty"`
+	Reboot  *checks.RebootState `json:"reboot,omitempty"`
 }
 
 // Decision is what Plan decided for one patch and one target.

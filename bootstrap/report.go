@@ -22,8 +22,12 @@ func PrintPlan(w io.Writer, p *Plan) {
 		}
 	}
 	fmt.Fprintln(w, "Plan:")
-	if len(p.Steps) == 0 {
+	if len(p.Steps) == 0 && len(p.Patches) == 0 {
 		fmt.Fprintln(w, "  (no .msp files found)")
+	} else if len(p.Steps) == 0 {
+		for _, pi := range p.Patches {
+			fmt.Fprintf(w, "  -       %s: not planned (detection stopped)\n", filepath.Base(pi.File))
+		}
 	}
 	for _, s := range p.Steps {
 		target := s.Product

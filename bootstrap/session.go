@@ -190,11 +190,12 @@ func (s *Session) Pipeline() (*Pipeline, error) {
 		return nil, err
 	}
 	p := &Pipeline{Config: s.Config, Dir: s.Dir, Backend: b, ReadPatch: s.Opts.ReadPatch, Checks: s.Opts.Checks,
-		Logs: s.Logs, Restart: s.Opts.Restart, UI: s.UI, Rebooter: s.Opts.Rebooter}
+		Logs: s.Logs, Restart: s.Opts.Restart, UI: s.UI, Rebooter: s.Opts.Rebooter, Measure: true}
 	if p.ReadPatch == nil {
-		p.ReadPatch = func(path string) PatchInfo {
-			return PatchInfo{File: path, OpenError: "no patch reader configured", OpenCode: exitcode.PatchOpenFailed}
-		}
+		p.ReadPatch = ReadPatchInfo
+	}
+	if p.Checks == nil {
+		p.Checks = RunChecks
 	}
 	if s.Opts.Lock != nil {
 		p.Lock = func(ctx context.Context) (func(), error) { return s.Opts.Lock(ctx, s.Config, s.Logs) }

@@ -1,9 +1,47 @@
 package main
 
-import "github.com/ohotfix/ohotfix/bootstrap"
+import (
+	"context"
+	"fmt"
+	"time"
 
-// wireBackends plugs the real installer backends, patch reader, checks and
-// locks into the options.
+	"github.com/ohotfix/ohotfix/bootstrap"
+	"github.com/ohotfix/ohotfix/installer/lock"
+)
+
+// wireBackends plugs the real installer backends, the machine-wide install
+// lock and the rebooter into the options.
 func wireBackends(o *bootstrap.Options) {
 	o.Rebooter = bootstrap.SystemRebooter{}
+	o.NewBackend = newBackend
+	o.Lock = func(ctx context.Context, cfg *bootstrap.Config, logs *bootstrap.Logs) (func(), error) {
+		opts := lock.Options{Timeout: time.Duration(cfg.InstallerWaitSeconds) * time.Second, Logf: logs.Log.Sugar().Infof}
+		if cfg.InstallerWaitSeconds == 0 {
+			opts.Timeout = lock.NoWait
+		}
+		if !cfg.Quiet() && o.Stdout != nil {
+			last := ""
+			opts.OnBusy = func(b lock.Busy) bool {
+				if msg := fmt.Sprintf("waiting for another installation to finish: %s (up to %s more)", b.Holder, b.Remaining.Round(time.Second)); b.Holder.String() != last {
+					fmt.Fprintln(o.Stdout, msg)
+					last = b.Holder.String()
+				}
+				return true
+			}
+		}
+		h, err := lock.Acquire(ctx, opts)
+		if err != nil {
+			return nil, err
+		}
+		return func() { h.Release() }, nil
+	}
+}
+
+// newBackend picks the installer for the configuration: ohotfix's own
+// admin-image engine, or Windows Installer for client updates.
+func newBackend(cfg *bootstrap.Config, logs *bootstrap.Logs) (bootstrap.Backend, error) {
+	if cfg.AdminMode() {
+		return bootstrap.UnsupportedBackend{Reason: "admin engine not wired yet"}, nil
+	}
+	return bootstrap.UnsupportedBackend{Reason: bootstrap.ClientUnsupportedReason()}, nil
 }

@@ -141,3 +141,62 @@ func wantStatus(code int) int {
 	}
 	return code & 0xff
 }
+
+// A patch executable carries ohotfix.ini and the .msp files; /extract:DIR
+// and IExpress /c /t:DIR give them back byte for byte, and a plain run uses
+// them as its folder.
+func TestE2EPackedExecutable(t *testing.T) {
+	dir := t.TempDir()
+	src := filepath.Join(dir, "src")
+	os.Mkdir(src, 0o755)
+	ini := []byte("[OHotfix]\nOHotfixUILevel=q\n")
+	msp := bytes.Repeat([]byte("not really a patch "), 5000)
+	os.WriteFile(filepath.Join(src, "ohotfix.ini"), ini, 0o644)
+	os.WriteFile(filepath.Join(src, "a.msp"), msp, 0o644)
+	os.WriteFile(filepath.Join(src, "readme.txt"), []byte("not packed"), 0o644)
+	packed := filepath.Join(dir, "update.bin")
+	if r := runBinary(t, nil, "pack", src, "-o", packed); r.status != 0 {
+		t.Fatalf("pack: %d %s", r.status, r.stderr)
+	}
+	run := func(args ...string) runResult {
+		cmd := exec.Command(packed, args...)
+		var out, errb bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &out, &errb
+		cmd.Env = append(os.Environ(), "TMPDIR="+dir)
+		err := cmd.Run()
+		st := 0
+		if ee, ok := err.(*exec.ExitError); ok {
+			st = ee.ExitCode()
+		}
+		return runResult{out.String(), errb.String(), st}
+	}
+	for _, args := range [][]string{{"/extract:" + filepath.Join(dir, "x1")}, {"/c", "/t:" + filepath.Join(dir, "x2")}} {
+		if r := run(args...); r.status != 0 {
+			t.Fatalf("%v: %d %s", args, r.status, r.stderr)
+		}
+	}
+	for _, x := range []string{"x1", "x2"} {
+		gotIni, _ := os.ReadFile(filepath.Join(dir, x, "ohotfix.ini"))
+		gotMsp, _ := os.ReadFile(filepath.Join(dir, x, "a.msp"))
+		if !bytes.Equal(gotIni, ini) || !bytes.Equal(gotMsp, msp) {
+			t.Errorf("%s: payload differs", x)
+		}
+		if _, err := os.Stat(filepath.Join(dir, x, "readme.txt")); err == nil {
+			t.Errorf("%s: readme.txt should not be packed", x)
+		}
+	}
+	// A run from the payload sees a.msp (here: not a real patch → 1636, or
+	// 1633 first where client mode is unsupported) and removes its temp copy.
+	r := run("check")
+	if !strings.Contains(r.stdout, "a.msp") {
+		t.Errorf("check from payload: %q %q", r.stdout, r.stderr)
+	}
+	leftovers, _ := filepath.Glob(filepath.Join(dir, "OHotfix", "payload-*"))
+	if len(leftovers) != 0 {
+		t.Errorf("payload copies left: %v", leftovers)
+	}
+	// An executable without payload refuses /extract with 1639.
+	if r := runBinary(t, nil, "/extract:"+filepath.Join(dir, "x3")); r.status != wantStatus(1639) {
+		t.Errorf("no payload: %d", r.status)
+	}
+}

@@ -1,21 +1,100 @@
 package main
 
 import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+
 	"github.com/urfave/cli/v2"
 
+	"github.com/ohotfix/ohotfix/bootstrap"
 	"github.com/ohotfix/ohotfix/bootstrap/exitcode"
 )
 
 // payloadOnly reports whether the command line asked only to extract the
-// attached payload.
+// attached payload (/extract[:DIR], IExpress /c).
 func payloadOnly(c *cli.Context) bool {
-	return c.String("extract") != "" || c.IsSet("extract-only")
+	return c.IsSet("extract") || c.IsSet("extract-only")
 }
 
-// handlePayloadFlags serves /extract[:DIR] and IExpress /c /t:DIR.
-func handlePayloadFlags(c *cli.Context) error {
-	if !payloadOnly(c) && c.String("temp-dir") == "" {
-		return nil
+// ownPayload finds the payload attached to the running executable.
+func ownPayload() (bootstrap.Payload, bool, error) {
+	exe, err := os.Executable()
+	if err != nil {
+		return bootstrap.Payload{}, false, err
 	}
-	return exitcode.New(exitcode.InvalidCommandLine, "this ohotfix executable has no attached payload to extract (make one with `ohotfix pack`)")
+	return bootstrap.FindPayload(exe)
+}
+
+// preparePayload serves the payload switches. It returns the folder to run
+// from ("" = none chosen here), a cleanup function, and done=true when the
+// command line asked only for extraction (or a command after it).
+func preparePayload(c *cli.Context) (dir string, cleanup func(), done bool, err error) {
+	cleanup = func() {}
+	p, ok, err := ownPayload()
+	if err != nil {
+		return "", cleanup, true, err
+	}
+	if !ok {
+		if payloadOnly(c) || c.IsSet("temp-dir") {
+			return "", cleanup, true, exitcode.New(exitcode.InvalidCommandLine,
+				"this ohotfix executable has no attached payload to extract (build one with `ohotfix pack`)")
+		}
+		return "", cleanup, false, nil
+	}
+	if c.Args().Len() > 0 {
+		return "", cleanup, false, nil // an explicit DIR wins over the payload
+	}
+	switch {
+	case c.IsSet("extract"):
+		dir = c.String("extract")
+	case c.IsSet("temp-dir"):
+		dir = c.String("temp-dir")
+	case c.IsSet("extract-only"):
+		return "", cleanup, true, exitcode.New(exitcode.InvalidCommandLine, "/c needs /t:DIR (where to extract)")
+	default:
+		base := filepath.Join(os.TempDir(), "OHotfix")
+		if err := os.MkdirAll(base, 0o755); err != nil {
+			return "", cleanup, true, exitcode.Wrap(exitcode.TempUnwritable, err)
+		}
+		tmp, err := os.MkdirTemp(base, "payload-")
+		if err != nil {
+			return "", cleanup, true, exitcode.Wrap(exitcode.TempUnwritable, err)
+		}
+		dir, cleanup = tmp, func() { os.RemoveAll(tmp) }
+	}
+	names, err := p.Extract(dir)
+	if err != nil {
+		cleanup()
+		return "", func() {}, true, err
+	}
+	if c.IsSet("extract") || (c.IsSet("extract-only") && c.String("extract-only") == "") {
+		for _, n := range names {
+			fmt.Fprintln(c.App.Writer, filepath.Join(dir, n))
+		}
+		return dir, cleanup, true, nil
+	}
+	if cmdline := c.String("extract-only"); cmdline != "" {
+		return dir, cleanup, true, runAfterExtract(dir, cmdline, c)
+	}
+	return dir, cleanup, false, nil
+}
+
+// runAfterExtract runs IExpress's /c:CMD in the extraction folder and passes
+// its exit code on.
+func runAfterExtract(dir, cmdline string, c *cli.Context) error {
+	var cmd *exec.Cmd
+	if runtime.GOOS == "windows" {
+		cmd = exec.Command("cmd.exe", "/c", cmdline)
+	} else {
+		cmd = exec.Command("/bin/sh", "-c", cmdline)
+	}
+	cmd.Dir, cmd.Stdout, cmd.Stderr = dir, c.App.Writer, c.App.ErrWriter
+	err := cmd.Run()
+	if ee, ok := err.(*exec.ExitError); ok {
+		return &exitcode.Error{Code: exitcode.Code(ee.ExitCode()), Err: fmt.Errorf("%s exited with %d", cmdline, ee.ExitCode())}
+	}
+	return err
 }

@@ -51,12 +51,17 @@ func options(c *cli.Context) (bootstrap.Options, error) {
 }
 
 func runAction(c *cli.Context) error {
-	if err := handlePayloadFlags(c); err != nil || payloadOnly(c) {
+	payloadDir, cleanup, done, err := preparePayload(c)
+	defer cleanup()
+	if err != nil || done {
 		return err
 	}
 	o, err := options(c)
 	if err != nil {
 		return err
+	}
+	if payloadDir != "" {
+		o.Dir = payloadDir
 	}
 	s, err := bootstrap.Prepare(o, true)
 	if err != nil {
@@ -76,9 +81,17 @@ func runAction(c *cli.Context) error {
 }
 
 func checkAction(c *cli.Context) error {
+	payloadDir, cleanup, done, err := preparePayload(c)
+	defer cleanup()
+	if err != nil || done {
+		return err
+	}
 	o, err := options(c)
 	if err != nil {
 		return err
+	}
+	if payloadDir != "" {
+		o.Dir = payloadDir
 	}
 	s, err := bootstrap.Prepare(o, false)
 	if err != nil {

@@ -1,0 +1,96 @@
+package bootstrap
+
+import (
+	"github.com/ohotfix/ohotfix/bootstrap/exitcode"
+	"os"
+	"path/filepath"
+
+	"github.com/ohotfix/ohotfix/checks"
+)
+
+// checksConfig hands the checks the ini keys they judge by.
+func checksConfig(cfg *Config) checks.Config {
+	return checks.Config{
+		MinMsiVersion: cfg.MinMsiVersion, UpgradeMsi: cfg.UpgradeMsi, MsiUpgradeURL: cfg.MsiUpgradeURL,
+		MinProductVersion: cfg.MinProductVersion, RequireAllProductsAtMinVersion: cfg.RequireAllProductsAtMinVersion,
+		RequireAllPatchesNeeded: cfg.RequireAllPatchesNeeded, FeatureToCheck: cfg.FeatureToCheck,
+		BlockOnPendingReboot: cfg.BlockOnPendingReboot,
+	}
+}
+
+// Facts turns the inventory into the plain facts the checks judge.
+func Facts(inv *Inventory, patches []PatchInfo) *checks.Facts {
+	f := &checks.Facts{Mode: checks.Client, Engine: checks.Engine{Name: "Windows Installer", Version: inv.EngineVersion},
+		Image: inv.Image, Volumes: inv.Volumes, Reboot: inv.Reboot}
+	if inv.Mode == "admin" {
+		f.Mode, f.Engine.Name = checks.Admin, "ohotfix admin-image engine"
+	}
+	for _, pr := range inv.Products {
+		cp := checks.Product{Code: pr.Code, Name: pr.Name, Version: pr.Version}
+		for name, level := range pr.Features {
+			cp.Features = append(cp.Features, checks.Feature{Name: name, Level: level, Installed: level > 0})
+		}
+		if inv.Mode != "admin" {
+			f.Products = append(f.Products, cp)
+		}
+	}
+	for _, pi := range patches {
+		if pi.OpenError != "" {
+			continue // refused by the planner with its own code
+		}
+		cp := checks.Patch{Name: filepath.Base(pi.File), Code: pi.PatchCode, Targets: pi.Targets,
+			WordCount: pi.MinInstaller, CabinetBytes: uint64(pi.PayloadSize)}
+		for _, pr := range inv.Products {
+			if containsFold(pr.Applied, pi.PatchCode) {
+				cp.AppliedTo = append(cp.AppliedTo, pr.Code)
+			}
+		}
+		f.Patches = append(f.Patches, cp)
+	}
+	return f
+}
+
+// RunChecks evaluates the standard checks and translates their verdicts for
+// the planner: blocking failures stop the run; per-patch verdicts skip or
+// refuse single patches.
+func RunChecks(cfg *Config, inv *Inventory, patches []PatchInfo) CheckOutcome {
+	out := CheckOutcome{PatchSkip: map[string]string{}, PatchRefuse: map[string]CheckVerdict{}}
+	list, err := checks.List(checksConfig(cfg))
+	if err != nil {
+		out.Code, out.Reason = exitcodeOf(err), err.Error()
+		return out
+	}
+	rep := checks.Run(Facts(inv, patches), list)
+	for _, r := range rep.Results {
+		out.Verdicts = append(out.Verdicts, CheckVerdict{Name: r.Name, Status: string(r.Status), Passed: r.Passed, Reason: r.Reason, Code: r.Code})
+		if r.Blocking() && out.Code == 0 {
+			out.Code, out.Reason = r.Code, r.Name+": "+r.Reason
+		}
+	}
+	byName := map[string]string{}
+	for _, pi := range patches {
+		byName[filepath.Base(pi.File)] = pi.File
+	}
+	for _, v := range rep.Excluded {
+		file := byName[v.Patch]
+		if v.Status == checks.Failed {
+			out.PatchRefuse[file] = CheckVerdict{Name: v.Patch, Status: string(v.Status), Reason: v.Reason, Code: v.Code}
+		} else {
+			out.PatchSkip[file] = v.Reason
+		}
+	}
+	return out
+}
+
+// MeasureFacts fills in the machine facts the checks need: free space of the
+// temp and target folders, and the pending-reboot probe.
+func MeasureFacts(inv *Inventory, target string) {
+	inv.Volumes = append(inv.Volumes, checks.MeasureVolume(checks.RoleTemp, os.TempDir()))
+	if target != "" {
+		inv.Volumes = append(inv.Volumes, checks.MeasureVolume(checks.RoleTarget, target))
+	}
+	rs := checks.ProbePendingReboot()
+	inv.Reboot = &rs
+}
+
+func exitcodeOf(err error) exitcode.Code { return exitcode.Of(err) }
