@@ -195,3 +195,16 @@ func compareVersions(a, b string) int {
 	}
 	return va.Compare(vb)
 }
+
+// Applied counts the (patch, target) pairs that were applied successfully.
+func (r *Result) Applied() int {
+	n := 0
+	for _, p := range r.Patches {
+		for _, t := range p.PerTarget {
+			if t.Decision == Apply && t.ExitCode != nil && exitcode.Code(*t.ExitCode).IsSuccess() {
+				n++
+			}
+		}
+	}
+	return n
+}

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 
 	"github.com/urfave/cli/v2"
@@ -70,6 +71,13 @@ func runAction(c *cli.Context) error {
 	res := s.Run(context.Background())
 	if s.UI != bootstrap.UIQuiet {
 		bootstrap.PrintSummary(c.App.Writer, res)
+		if s.UI == bootstrap.UINormal && s.Config.ShowSuccessDialog && res.Code().IsSuccess() && res.Applied() > 0 {
+			title := s.Config.MessageTitle
+			if title == "" {
+				title = "ohotfix"
+			}
+			fmt.Fprintf(c.App.Writer, "%s: the update was applied successfully.\n", title)
+		}
 	}
 	if res.Code() == exitcode.Success {
 		return nil
