@@ -48,3 +48,13 @@ func BenchmarkLZXSmall(b *testing.B) {
 	cab := rawcab.OpenCorpus(b, "libmspack-cabd/mszip_lzx_qtm.cab")
 	benchmarkFolder(b, &cab.Folders[1], 1<<62)
 }
+
+// BenchmarkLZX21Full / BenchmarkLZX15Full decode a whole 2 GiB folder of
+// large-files.cab per op (compare: cabextract -F lzx21-2gb.txt -p).
+func BenchmarkLZX21Full(b *testing.B) {
+	benchmarkFolder(b, &innerLargeCab(b).Folders[2], 1<<62)
+}
+
+func BenchmarkLZX15Full(b *testing.B) {
+	benchmarkFolder(b, &innerLargeCab(b).Folders[1], 1<<62)
+}

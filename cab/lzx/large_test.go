@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"io"
 	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -33,6 +34,15 @@ func innerLargeCab(tb testing.TB) *rawcab.Cabinet {
 // known (README: three ~2 GiB files in MSZIP, LZX:15 and LZX:21 folders).
 func TestLargeFilesCab(t *testing.T) {
 	inner := innerLargeCab(t)
+	outer := rawcab.OpenCorpus(t, "cabextract-tests/cabs/large-files-cab.cab")
+	got, err := decodeFolder(t, &outer.Folders[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(rawcab.CorpusDir(t), "cabextract-tests/cabs/large-files-cab.cab")
+	if want := rawcab.Cabextract(t, path, "large-files.cab"); !bytes.Equal(got, want) {
+		t.Fatalf("large-files.cab differs from cabextract's output")
+	}
 	wantTypes := []uint16{0x0001, 0x0F03, 0x1503}
 	if len(inner.Folders) != len(wantTypes) {
 		t.Fatalf("inner cabinet has %d folders, want 3", len(inner.Folders))
