@@ -129,6 +129,8 @@ func sameCode(a, b string) bool {
 	return strings.EqualFold(strings.TrimSpace(a), strings.TrimSpace(b))
 }
 
+func normCode(c string) string { return strings.ToUpper(strings.TrimSpace(c)) }
+
 func containsCode(list []string, code string) bool {
 	for _, c := range list {
 		if sameCode(c, code) {
@@ -165,13 +167,16 @@ func (f *Facts) targets() []Product {
 		}
 		return nil
 	}
+	targeted := map[string]bool{}
+	for _, pt := range f.Patches {
+		for _, c := range pt.Targets {
+			targeted[normCode(c)] = true
+		}
+	}
 	var out []Product
 	for _, p := range f.Products {
-		for _, pt := range f.Patches {
-			if containsCode(pt.Targets, p.Code) {
-				out = append(out, p)
-				break
-			}
+		if targeted[normCode(p.Code)] {
+			out = append(out, p)
 		}
 	}
 	return out

@@ -2,6 +2,7 @@ package checks
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -24,9 +25,10 @@ func (c FeatureToCheck) Run(f *Facts) Result {
 		return skipped(name, "FeatureToCheck not set")
 	}
 	want := strings.Join(features, " or ")
+	idx := indexTargets(f.targets())
 	var skip []PatchVerdict
 	for _, p := range f.Patches {
-		ts := targetsOf(f, p)
+		ts := idx.targetsOf(p)
 		if len(ts) == 0 {
 			continue // no target at all: TargetType / PatchesNeeded say so
 		}
@@ -47,11 +49,23 @@ func splitFeatures(s string) []string {
 	return strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ';' || r == ' ' || r == '\t' })
 }
 
-// targetsOf returns the targeted products p lists.
-func targetsOf(f *Facts, p Patch) []Product {
+// targetIndex finds targeted products by product code.
+type targetIndex map[string]Product
+
+func indexTargets(ts []Product) targetIndex {
+	idx := make(targetIndex, len(ts))
+	for _, t := range ts {
+		idx[normCode(t.Code)] = t
+	}
+	return idx
+}
+
+// targetsOf returns the targeted products p lists, in p's order, once each.
+func (idx targetIndex) targetsOf(p Patch) []Product {
 	var out []Product
-	for _, t := range f.targets() {
-		if containsCode(p.Targets, t.Code) {
+	for _, c := range p.Targets {
+		t, ok := idx[normCode(c)]
+		if ok && !slices.ContainsFunc(out, func(o Product) bool { return sameCode(o.Code, t.Code) }) {
 			out = append(out, t)
 		}
 	}

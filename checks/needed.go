@@ -28,9 +28,10 @@ func (c PatchesNeeded) Run(f *Facts) Result {
 		}
 		return skipped(name, "no patches")
 	}
+	ts := c.targets(f)
 	var skip []PatchVerdict
 	for _, p := range f.Patches {
-		if where, why := c.need(f, p); len(where) == 0 {
+		if where, why := c.need(f, ts, p); len(where) == 0 {
 			skip = append(skip, PatchVerdict{Patch: p.Name, Status: Skipped, Reason: why})
 		}
 	}
@@ -57,12 +58,34 @@ func (c PatchesNeeded) Run(f *Facts) Result {
 // Where lists the product codes on which p is needed: the pipeline applies p
 // to exactly these.
 func (c PatchesNeeded) Where(f *Facts, p Patch) []string {
-	where, _ := c.need(f, p)
+	where, _ := c.need(f, c.targets(f), p)
 	return where
 }
 
-func (c PatchesNeeded) need(f *Facts, p Patch) (where []string, why string) {
-	ts := targetsOf(f, p)
+// neededTargets are the targeted products with their MinProductVersion
+// verdict, computed once per run rather than once per patch.
+type neededTargets struct {
+	idx targetIndex
+	low map[string]string // product code → why it is below the minimum
+}
+
+func (c PatchesNeeded) targets(f *Facts) neededTargets {
+	all := f.targets()
+	nt := neededTargets{idx: indexTargets(all), low: map[string]string{}}
+	// A malformed minimum is MinProductVersion's failure to report; here
+	// it just does not filter.
+	if min, err := parseVersion(c.MinProductVersion); err == nil {
+		for _, t := range all {
+			if why := belowMin(t, min, c.MinProductVersion); why != "" {
+				nt.low[normCode(t.Code)] = why
+			}
+		}
+	}
+	return nt
+}
+
+func (c PatchesNeeded) need(f *Facts, nt neededTargets, p Patch) (where []string, why string) {
+	ts := nt.idx.targetsOf(p)
 	if len(ts) == 0 {
 		if f.Mode == Admin && f.Image != nil {
 			return nil, "does not target the image's product " + f.Image.Product.label()
@@ -75,8 +98,8 @@ func (c PatchesNeeded) need(f *Facts, p Patch) (where []string, why string) {
 		switch {
 		case containsCode(p.AppliedTo, t.Code):
 			reasons = append(reasons, "already applied to "+t.label())
-		case c.MinProductVersion != "" && belowMin(t, c.MinProductVersion) != "":
-			reasons = append(reasons, belowMin(t, c.MinProductVersion))
+		case nt.low[normCode(t.Code)] != "":
+			reasons = append(reasons, nt.low[normCode(t.Code)])
 		case len(features) > 0 && !anyFeature(f, []Product{t}, features):
 			reasons = append(reasons, fmt.Sprintf("feature %s is not present in %s", strings.Join(features, " or "), t.label()))
 		default:

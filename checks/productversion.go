@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 
+	version "github.com/hashicorp/go-version"
+
 	"github.com/ohotfix/ohotfix/bootstrap/exitcode"
 )
 
@@ -23,7 +25,8 @@ func (c MinProductVersion) Run(f *Facts) Result {
 	if strings.TrimSpace(c.Min) == "" {
 		return skipped(name, "MinProductVersion not set")
 	}
-	if _, err := parseVersion(c.Min); err != nil {
+	min, err := parseVersion(c.Min)
+	if err != nil {
 		return failed(name, exitcode.InvalidCommandLine, "ohotfix.ini MinProductVersion: "+err.Error())
 	}
 	ts := f.targets()
@@ -32,7 +35,7 @@ func (c MinProductVersion) Run(f *Facts) Result {
 	}
 	var ok, low []string
 	for _, p := range ts {
-		if why := belowMin(p, c.Min); why != "" {
+		if why := belowMin(p, min, c.Min); why != "" {
 			low = append(low, why)
 		} else {
 			ok = append(ok, p.label()+" "+p.Version)
@@ -53,11 +56,7 @@ func (c MinProductVersion) Run(f *Facts) Result {
 
 // belowMin returns why p does not meet min, or "" when it does. A product
 // version that is not a version never meets a minimum.
-func belowMin(p Product, min string) string {
-	want, err := parseVersion(min)
-	if err != nil {
-		return ""
-	}
+func belowMin(p Product, want *version.Version, min string) string {
 	have, err := parseVersion(p.Version)
 	if err != nil {
 		return fmt.Sprintf("%s has an unreadable ProductVersion (%v)", p.label(), err)
