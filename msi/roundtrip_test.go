@@ -1,6 +1,7 @@
 package msi
 
 import (
+	"os"
 	"path/filepath"
 	"reflect"
 	"testing"
@@ -80,6 +81,9 @@ func fmtRow(r Row) string {
 
 func TestRoundTripCorpus(t *testing.T) {
 	for _, f := range corpusDatabases(t) {
+		if filepath.Base(f) == "VBRuntime.msi" {
+			continue // truncated cabinet stream: see TestRewriteTruncatedStream
+		}
 		t.Run(filepath.Base(f), func(t *testing.T) {
 			out := rewrite(t, f)
 			a, b := allTables(t, f), allTables(t, out)
@@ -94,5 +98,25 @@ func TestRoundTripCorpus(t *testing.T) {
 			// A database we wrote reads the same in msitools.
 			compareDumps(t, msidumpDir(t, f), msidumpDir(t, out))
 		})
+	}
+}
+
+// VBRuntime.msi ends in the middle of its Disk2.CAB stream: reading tables
+// works (msidump agrees), but a rewrite cannot copy the stream and must say
+// so rather than write a damaged file.
+func TestRewriteTruncatedStream(t *testing.T) {
+	src := filepath.Join(sharedDir(t, "msi/lessmsi"), "VBRuntime.msi")
+	db, err := Open(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	out := filepath.Join(t.TempDir(), "out.msi")
+	err = db.WriteFile(out)
+	if err == nil || !IsInvalid(err) {
+		t.Fatalf("WriteFile = %v, want a truncation error", err)
+	}
+	if _, statErr := os.Stat(out); statErr == nil {
+		t.Fatalf("a failed write left %s behind", out)
 	}
 }
