@@ -1,0 +1,311 @@
+package admin
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"go.uber.org/zap"
+
+	"github.com/ohotfix/ohotfix/bootstrap/exitcode"
+	"github.com/ohotfix/ohotfix/installer/lock"
+	"github.com/ohotfix/ohotfix/msi"
+)
+
+// CreateOptions tune Create.
+type CreateOptions struct {
+	// ShortNames lays the image out with the short halves of `short|long`
+	// names (msiexec /a ... SHORTFILENAMES=TRUE) and sets Word Count bit 1.
+	ShortNames bool
+	// Logger receives one line per file (nil: no log).
+	Logger *zap.Logger
+	// LockWait bounds the wait for the image lock (0: lock.DefaultTimeout,
+	// lock.NoWait: fail at once with 1618).
+	LockWait time.Duration
+}
+
+// CreateResult says what Create wrote.
+type CreateResult struct {
+	Database string // the image's database: DIR/<package file name>
+	Files    int    // files copied
+	Bytes    int64  // their total size
+	Skipped  int    // files of Level-0-only features, not copied
+}
+
+// Create makes an administrative image of the package at pkgPath in dir, as
+// `msiexec /a pkgPath TARGETDIR=dir` does: every file of the package (from its
+// embedded or external cabinets, or from its own uncompressed layout) is
+// written under dir along the source halves of the Directory table, and the
+// database is written to dir with Word Count "administrative image", Media
+// rows without cabinets, File rows without compression bits and no cabinet
+// streams. Files are written through temporary names; the database last, so
+// a folder holding the database is a complete image.
+func Create(ctx context.Context, pkgPath, dir string, opts CreateOptions) (CreateResult, error) {
+	log := opts.Logger
+	if log == nil {
+		log = zap.NewNop()
+	}
+	var res CreateResult
+	db, err := openPackage(pkgPath)
+	if err != nil {
+		return res, err
+	}
+	defer db.Close()
+	si, err := db.Summary()
+	if err != nil {
+		return res, exitcode.Wrap(exitcode.PackageInvalid, err)
+	}
+	out, err := buildLayout(db, opts.ShortNames)
+	if err != nil {
+		return res, exitcode.Wrap(exitcode.PackageInvalid, err)
+	}
+	pkgDir := filepath.Dir(pkgPath)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return res, exitcode.New(exitcode.Fatal, "creating the image folder: %w", err)
+	}
+	res.Database = filepath.Join(dir, filepath.Base(pkgPath))
+	if sameFile(res.Database, pkgPath) {
+		return res, exitcode.New(exitcode.InvalidCommandLine, "the image folder %s is the package's own folder", dir)
+	}
+	h, err := lock.AcquireFile(ctx, filepath.Join(dir, lock.ImageLockName), lock.Options{Timeout: opts.LockWait})
+	if err != nil {
+		return res, err
+	}
+	defer h.Release()
+	if err := recoverLocked(dir, log); err != nil {
+		return res, err
+	}
+
+	jobs, skipped, err := createJobs(db, si, out, pkgDir, dir, opts.ShortNames)
+	if err != nil {
+		return res, err
+	}
+	defer jobs.cabs.Close()
+	res.Skipped = skipped
+	for _, d := range jobs.dirs {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			return res, exitcode.New(exitcode.Fatal, "creating %s: %w", d, err)
+		}
+	}
+	var files, bytes atomic.Int64
+	err = runJobs(jobs.list, func(j copyJob) error {
+		if err := ctx.Err(); err != nil {
+			return exitcode.Wrap(exitcode.UserCancelled, err)
+		}
+		r, err := j.open()
+		if err != nil {
+			return exitcode.New(exitcode.PackageInvalid, "reading %s: %w", j.Dst, err)
+		}
+		defer r.Close()
+		var mt time.Time
+		if j.Member != nil {
+			mt = j.Member.Modified
+		}
+		if err := writeAtomic(j.Dst, r, j.Size, mt); err != nil {
+			return exitcode.Wrap(exitcode.Fatal, err)
+		}
+		files.Add(1)
+		bytes.Add(j.Size)
+		log.Debug("admin: file copied", zap.String("path", j.Dst), zap.Int64("size", j.Size))
+		return nil
+	})
+	if err != nil {
+		return res, err
+	}
+	res.Files, res.Bytes = int(files.Load()), bytes.Load()
+
+	if err := makeAdminDatabase(db, jobs.cabs, opts.ShortNames); err != nil {
+		return res, err
+	}
+	if err := db.WriteFile(res.Database); err != nil {
+		return res, exitcode.New(exitcode.Fatal, "writing the image database: %w", err)
+	}
+	log.Info("admin: image created", zap.String("database", res.Database), zap.Int("files", res.Files),
+		zap.Int64("bytes", res.Bytes), zap.Int("skipped_level0", res.Skipped), zap.Bool("short_names", opts.ShortNames))
+	return res, nil
+}
+
+// openPackage opens a database, telling "cannot open" (1619) from "not a
+// valid package" (1620).
+func openPackage(p string) (*msi.Database, error) {
+	db, err := msi.Open(p)
+	if err == nil {
+		return db, nil
+	}
+	if msi.IsFormatError(err) {
+		return nil, exitcode.New(exitcode.PackageInvalid, "%s is not a valid package: %w", p, err)
+	}
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return nil, exitcode.New(exitcode.PackageOpenFailed, "cannot open %s: %w", p, err)
+	}
+	return nil, exitcode.New(exitcode.PackageInvalid, "%s is not a valid package: %w", p, err)
+}
+
+func sameFile(a, b string) bool {
+	sa, err1 := os.Stat(a)
+	sb, err2 := os.Stat(b)
+	return err1 == nil && err2 == nil && os.SameFile(sa, sb)
+}
+
+// createPlan is what Create copies.
+type createPlan struct {
+	list []copyJob
+	dirs []string
+	cabs *cabSet
+}
+
+// createJobs decides the source of every copied file: its cabinet member, or
+// for an uncompressed source its file under the package folder.
+func createJobs(db *msi.Database, si *msi.SummaryInfo, out *layout, pkgDir, dir string, short bool) (*createPlan, int, error) {
+	cabs, err := openCabinets(db, pkgDir)
+	if err != nil {
+		return nil, 0, exitcode.Wrap(exitcode.PackageInvalid, err)
+	}
+	p := &createPlan{cabs: cabs}
+	var src *layout // the package's own layout, for uncompressed files
+	seen := map[string]bool{}
+	skipped := 0
+	for _, f := range out.Files {
+		if !f.Copied {
+			skipped++
+			continue
+		}
+		j := copyJob{Dst: filepath.Join(dir, filepath.FromSlash(f.RelPath)), Size: f.Size}
+		if isCompressed(si, f.Attributes) {
+			m, err := cabs.member(f.Key, f.Sequence)
+			if err != nil {
+				cabs.Close()
+				return nil, 0, exitcode.Wrap(exitcode.PackageInvalid, err)
+			}
+			j.Member, j.Size = m, m.Size
+		} else {
+			if src == nil {
+				if src, err = buildLayout(db, si.ShortNames()); err != nil {
+					cabs.Close()
+					return nil, 0, exitcode.Wrap(exitcode.PackageInvalid, err)
+				}
+			}
+			j.Src = filepath.Join(pkgDir, filepath.FromSlash(src.Files[src.ByKey[f.Key]].RelPath))
+		}
+		if seen[strings.ToLower(j.Dst)] {
+			// Two File rows with one name in one folder: the installer keeps
+			// one of them; so do we (the first by sequence).
+			continue
+		}
+		seen[strings.ToLower(j.Dst)] = true
+		p.list = append(p.list, j)
+		p.dirs = append(p.dirs, filepath.Dir(j.Dst))
+	}
+	return p, skipped, nil
+}
+
+// isCompressed tells whether a file's source is in a cabinet: the package's
+// Word Count default, overridden per file by the File.Attributes bits.
+func isCompressed(si *msi.SummaryInfo, attrs int32) bool {
+	switch {
+	case attrs&attrCompressed != 0:
+		return true
+	case attrs&attrNoncompressed != 0:
+		return false
+	}
+	return si.Compressed()
+}
+
+// makeAdminDatabase turns a package database into an image database: no
+// compression bits, no cabinets (the files now lie uncompressed in the
+// image), Word Count = administrative image (+ short names).
+func makeAdminDatabase(db *msi.Database, cabs *cabSet, short bool) error {
+	if err := clearCompressionBits(db, nil); err != nil {
+		return err
+	}
+	if err := clearMediaCabinets(db); err != nil {
+		return err
+	}
+	for _, m := range cabs.media {
+		if m.Embedded {
+			db.DeleteStream(strings.TrimPrefix(m.Name, "#"))
+		}
+	}
+	si, err := db.Summary()
+	if err != nil {
+		return exitcode.Wrap(exitcode.PackageInvalid, err)
+	}
+	wc := si.WordCount()&^(msi.WordCountShortNames|msi.WordCountCompressed) | msi.WordCountAdminImage
+	if short {
+		wc |= msi.WordCountShortNames
+	}
+	si.SetInt(msi.PIDWordCount, wc)
+	db.SetSummary(si)
+	return nil
+}
+
+// clearCompressionBits removes msidbFileAttributesCompressed and
+// Noncompressed from File rows (only those of keys when keys is not nil).
+func clearCompressionBits(db *msi.Database, keys map[string]bool) error {
+	if !db.HasTable("File") {
+		return nil
+	}
+	t, err := db.Table("File")
+	if err != nil {
+		return exitcode.Wrap(exitcode.PackageInvalid, err)
+	}
+	ai, ki := t.ColumnIndex("Attributes"), t.ColumnIndex("File")
+	if ai < 0 || ki < 0 {
+		return exitcode.New(exitcode.PackageInvalid, "File table has no Attributes column")
+	}
+	type change struct {
+		key string
+		val int32
+	}
+	var todo []change
+	for _, r := range t.Rows() {
+		a, ok := r[ai].Int()
+		if !ok || a&(attrCompressed|attrNoncompressed) == 0 {
+			continue
+		}
+		if keys != nil && !keys[r[ki].Str()] {
+			continue
+		}
+		todo = append(todo, change{r[ki].Str(), a &^ (attrCompressed | attrNoncompressed)})
+	}
+	for _, c := range todo {
+		if err := t.Set([]any{c.key}, "Attributes", int(c.val)); err != nil {
+			return exitcode.Wrap(exitcode.PackageInvalid, err)
+		}
+	}
+	return nil
+}
+
+// clearMediaCabinets empties Media.Cabinet on every row: an administrative
+// image is an uncompressed source.
+func clearMediaCabinets(db *msi.Database) error {
+	if !db.HasTable("Media") {
+		return nil
+	}
+	t, err := db.Table("Media")
+	if err != nil {
+		return exitcode.Wrap(exitcode.PackageInvalid, err)
+	}
+	ci, ki := t.ColumnIndex("Cabinet"), t.ColumnIndex("DiskId")
+	if ci < 0 || ki < 0 {
+		return exitcode.New(exitcode.PackageInvalid, "Media table has no Cabinet column")
+	}
+	var ids []int32
+	for _, r := range t.Rows() {
+		if !r[ci].IsNull() {
+			id, _ := r[ki].Int()
+			ids = append(ids, id)
+		}
+	}
+	for _, id := range ids {
+		if err := t.Set([]any{int(id)}, "Cabinet", nil); err != nil {
+			return exitcode.Wrap(exitcode.PackageInvalid, err)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,28 @@
+// Package admin builds and patches Windows Installer administrative images —
+// what `msiexec /a PRODUCT.msi` and `msiexec /a IMAGE.msi /p PATCH.msp` do —
+// with the native msi, cab and patch engines, on any OS.
+//
+// An administrative image is a folder holding the product's files
+// uncompressed, laid out along the *source* halves of the Directory table's
+// DefaultDir values, plus a copy of the package database whose Word Count says
+// "administrative image" (bit 4), "short names" (bit 1) when the image uses
+// 8.3 names, and no longer "compressed" (bit 2), whose Media rows name no
+// cabinet, and which holds no cabinet stream (see Create).
+//
+// Patching an image (ApplyPatch) is a transaction over the image folder:
+// every new file and the new database are first staged in a private folder
+// inside the image (same file system, so renames are atomic), then a journal
+// naming every planned change is written and synced, then the originals are
+// moved aside and the staged files renamed into place, then a commit marker
+// is written and the saved originals deleted. Recover, run before every
+// operation under the image lock, undoes a journal without a commit marker
+// and finishes one with it, so after a crash at any point the image is either
+// wholly the old one or wholly the new one. Files the patch does not deliver
+// are never opened.
+//
+// Test-only crash hook: when the environment variable OHOTFIX_TEST_CRASH_AT=N
+// is set, the process kills itself with SIGKILL (os.Kill elsewhere) right
+// before its Nth journaled file operation (staged write, journal write,
+// rename, removal). It exists for the crash-safety tests, which re-run the
+// test binary as a worker process; it must never be set in production.
+package admin

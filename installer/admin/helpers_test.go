@@ -1,0 +1,116 @@
+package admin
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+)
+
+// sharedDir finds <module root>/../shared/testdata/sub (CI clones main with
+// shared/ beside it). Tests skip without it, except under CI=true.
+func sharedDir(t testing.TB, sub string) string {
+	t.Helper()
+	p := filepath.Join("..", "..", "..", "shared", "testdata", sub) // this package is <root>/installer/admin
+	if _, err := os.Stat(p); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("shared test corpus missing: %s", p)
+		}
+		t.Skipf("shared test corpus missing (%s); skipping", p)
+	}
+	abs, _ := filepath.Abs(p)
+	return abs
+}
+
+// needTool skips when a peer tool is missing (fails under CI=true).
+func needTool(t testing.TB, name, pkg string) {
+	t.Helper()
+	if _, err := exec.LookPath(name); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("%s not installed (Debian package %s)", name, pkg)
+		}
+		t.Skipf("%s not installed (Debian package %s)", name, pkg)
+	}
+}
+
+func run(t testing.TB, dir, name string, args ...string) string {
+	t.Helper()
+	cmd := exec.Command(name, args...)
+	cmd.Dir = dir
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("%s %s: %v\n%s%s", name, strings.Join(args, " "), err, out.String(), errb.String())
+	}
+	return out.String()
+}
+
+// treeSnapshot maps every file under dir (relative, slash-separated) to its
+// bytes, leaving out the image lock file.
+func treeSnapshot(t testing.TB, dir string) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			return nil
+		}
+		rel, _ := filepath.Rel(dir, p)
+		rel = filepath.ToSlash(rel)
+		if strings.HasPrefix(rel, ".ohotfix-image.lock") {
+			return nil
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		out[rel] = string(b)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func sortedKeys[M ~map[string]V, V any](m M) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// diffTrees describes how two snapshots differ ("" when equal).
+func diffTrees(a, b map[string]string) string {
+	var d []string
+	for _, k := range sortedKeys(a) {
+		if v, ok := b[k]; !ok {
+			d = append(d, "only in first: "+k)
+		} else if v != a[k] {
+			d = append(d, "differs: "+k)
+		}
+	}
+	for _, k := range sortedKeys(b) {
+		if _, ok := a[k]; !ok {
+			d = append(d, "only in second: "+k)
+		}
+	}
+	return strings.Join(d, "\n")
+}
+
+func mustCreate(t testing.TB, pkg, dir string, short bool) CreateResult {
+	t.Helper()
+	res, err := Create(context.Background(), pkg, dir, CreateOptions{ShortNames: short})
+	if err != nil {
+		t.Fatalf("Create(%s): %v", pkg, err)
+	}
+	return res
+}

@@ -1,0 +1,148 @@
+package admin
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/ohotfix/ohotfix/cab"
+	"github.com/ohotfix/ohotfix/msi"
+)
+
+// mediaCab is one Media row's cabinet, opened.
+type mediaCab struct {
+	DiskID   int
+	LastSeq  int
+	Name     string // Media.Cabinet as written ("#stream" or a file name)
+	Embedded bool
+	rd       *cab.Reader
+	members  map[string]*cab.File
+}
+
+// cabSet holds the cabinets of a package's Media table.
+type cabSet struct {
+	media []*mediaCab // by LastSequence
+}
+
+func (s *cabSet) Close() {
+	for _, m := range s.media {
+		if m.rd != nil {
+			m.rd.Close()
+		}
+	}
+}
+
+// mediaRow is a Media row with its cabinet column.
+type mediaRow struct {
+	DiskID, LastSeq int
+	Cabinet         string
+}
+
+func mediaRows(db *msi.Database) ([]mediaRow, error) {
+	if !db.HasTable("Media") {
+		return nil, nil
+	}
+	t, err := db.Table("Media")
+	if err != nil {
+		return nil, err
+	}
+	var out []mediaRow
+	for _, r := range t.Rows() {
+		id, _ := intCol(t, r, "DiskId")
+		last, _ := intCol(t, r, "LastSequence")
+		out = append(out, mediaRow{DiskID: int(id), LastSeq: int(last), Cabinet: stringCol(t, r, "Cabinet")})
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].LastSeq < out[j].LastSeq })
+	return out, nil
+}
+
+// openCabinets opens every cabinet the Media table names: `#name` streams of
+// db, or files beside the package in pkgDir (with the rest of their set).
+func openCabinets(db *msi.Database, pkgDir string) (*cabSet, error) {
+	rows, err := mediaRows(db)
+	if err != nil {
+		return nil, err
+	}
+	s := &cabSet{}
+	for _, r := range rows {
+		if r.Cabinet == "" {
+			continue
+		}
+		m := &mediaCab{DiskID: r.DiskID, LastSeq: r.LastSeq, Name: r.Cabinet}
+		if stream, ok := strings.CutPrefix(r.Cabinet, "#"); ok {
+			m.Embedded = true
+			ra, size, err := db.OpenStream(stream)
+			if err != nil {
+				s.Close()
+				return nil, fmt.Errorf("cabinet stream %q of Media row %d: %w", stream, r.DiskID, err)
+			}
+			if m.rd, err = cab.NewReader(ra, size); err != nil {
+				s.Close()
+				return nil, fmt.Errorf("cabinet stream %q: %w", stream, err)
+			}
+		} else {
+			if err := checkSegment("Media cabinet", filepath.Base(r.Cabinet)); err != nil || filepath.IsAbs(r.Cabinet) || strings.Contains(r.Cabinet, "..") {
+				s.Close()
+				return nil, &LayoutError{What: "Media " + fmt.Sprint(r.DiskID), Msg: fmt.Sprintf("cabinet name %q leaves the package folder", r.Cabinet)}
+			}
+			if m.rd, err = cab.OpenSet(filepath.Join(pkgDir, filepath.FromSlash(strings.ReplaceAll(r.Cabinet, `\`, "/")))); err != nil {
+				s.Close()
+				return nil, fmt.Errorf("external cabinet %q: %w", r.Cabinet, err)
+			}
+		}
+		m.members = make(map[string]*cab.File, len(m.rd.Files))
+		for _, f := range m.rd.Files {
+			m.members[f.Name] = f
+		}
+		s.media = append(s.media, m)
+	}
+	return s, nil
+}
+
+// member finds the cabinet member holding File key (sequence seq): first in
+// the cabinet whose Media range covers seq, then anywhere (some packages get
+// LastSequence wrong).
+func (s *cabSet) member(key string, seq int) (*cab.File, error) {
+	for _, m := range s.media {
+		if seq <= m.LastSeq {
+			if f, ok := m.members[key]; ok {
+				return f, nil
+			}
+			break
+		}
+	}
+	for _, m := range s.media {
+		if f, ok := m.members[key]; ok {
+			return f, nil
+		}
+	}
+	return nil, fmt.Errorf("file %q (sequence %d) is in no cabinet of the package", key, seq)
+}
+
+// copyJob copies one cabinet member or plain file to a destination.
+type copyJob struct {
+	Member *cab.File // nil: copy SrcPath
+	Src    string
+	Dst    string
+	Size   int64 // expected size, -1 = any
+}
+
+// open returns the job's source bytes.
+func (j copyJob) open() (io.ReadCloser, error) {
+	if j.Member != nil {
+		return j.Member.Open()
+	}
+	return os.Open(j.Src)
+}
+
+// folderKey groups jobs whose members share a cabinet folder, so that each
+// folder is decoded once, front to back, by one worker.
+func folderKey(j copyJob) any {
+	if j.Member != nil && j.Member.Folder != nil {
+		return j.Member.Folder
+	}
+	return j.Dst
+}

@@ -1,0 +1,283 @@
+package admin
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"sync"
+	"time"
+
+	"go.uber.org/zap"
+)
+
+// txn replaces and adds files of an image folder all at once (see the
+// package documentation for the protocol and journal.go for the journal).
+type txn struct {
+	root  string // image folder
+	stage string // root/.ohotfix-txn
+	log   *zap.Logger
+	wrap  func(io.Writer) io.Writer // test fault injection for staged writes
+
+	mu      sync.Mutex
+	j       journal
+	targets map[string]bool
+}
+
+// beginTxn creates the staging folder. The caller holds the image lock and
+// has run recovery, so a staging folder left over is an error.
+func beginTxn(root string, log *zap.Logger) (*txn, error) {
+	stage := filepath.Join(root, stageDirName)
+	if err := fileOp("mkdir", stage); err != nil {
+		return nil, err
+	}
+	if err := os.Mkdir(stage, 0o755); err != nil {
+		return nil, err
+	}
+	for _, d := range []string{"new", "old"} {
+		if err := os.Mkdir(filepath.Join(stage, d), 0o755); err != nil {
+			os.RemoveAll(stage)
+			return nil, err
+		}
+	}
+	return &txn{root: root, stage: stage, log: log, targets: map[string]bool{},
+		j: journal{Image: "", Created: time.Now().UTC()}}, nil
+}
+
+// add reserves a staged name for the new content of target (image-relative,
+// slash-separated) and returns its absolute path. A target can be added once.
+func (t *txn) add(target string) (string, error) {
+	if !safeRel(target) || target == stageDirName || len(target) > len(stageDirName) && target[:len(stageDirName)+1] == stageDirName+"/" {
+		return "", fmt.Errorf("admin: target %q is not a path inside the image", target)
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.targets[target] {
+		return "", fmt.Errorf("admin: %q is written twice by one transaction", target)
+	}
+	t.targets[target] = true
+	n := len(t.j.Files) + 1
+	e := journalEntry{Target: target, Staged: fmt.Sprintf("new/%06d", n), Backup: fmt.Sprintf("old/%06d", n)}
+	t.j.Files = append(t.j.Files, e)
+	return filepath.Join(t.stage, filepath.FromSlash(e.Staged)), nil
+}
+
+// put writes src as the new content of target.
+func (t *txn) put(target string, src io.Reader, size int64, mtime time.Time) error {
+	p, err := t.add(target)
+	if err != nil {
+		return err
+	}
+	if err := fileOp("stage", p); err != nil {
+		return err
+	}
+	return copyInto(p, src, size, mtime, t.wrap)
+}
+
+// abort removes the staging folder before anything was switched.
+func (t *txn) abort() {
+	if err := os.RemoveAll(t.stage); err != nil {
+		t.log.Warn("admin: removing the staging folder", zap.Error(err))
+	}
+}
+
+// commit makes the staged files durable, writes the journal, switches every
+// file, marks the transaction committed and cleans up. On an error before
+// the mark everything is undone; the returned error then says so.
+func (t *txn) commit() error {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	staged := make([]string, 0, len(t.j.Files))
+	for i := range t.j.Files {
+		e := &t.j.Files[i]
+		staged = append(staged, filepath.Join(t.stage, filepath.FromSlash(e.Staged)))
+		_, err := os.Lstat(t.abs(e.Target))
+		switch {
+		case err == nil:
+			e.Existed = true
+		case !errors.Is(err, os.ErrNotExist):
+			t.abort()
+			return err
+		}
+	}
+	t.j.Dirs = t.missingDirs()
+	if err := fileOp("sync", t.stage); err != nil {
+		t.abort()
+		return err
+	}
+	if err := syncFiles(t.stage, staged); err != nil {
+		t.abort()
+		return fmt.Errorf("syncing staged files: %w", err)
+	}
+	if err := fileOp("journal", t.stage); err != nil {
+		t.abort()
+		return err
+	}
+	if err := writeJournal(t.stage, &t.j); err != nil {
+		t.abort()
+		return fmt.Errorf("writing the journal: %w", err)
+	}
+	if err := t.switchOver(); err != nil {
+		if uerr := undo(t.root, &t.j, t.log); uerr != nil {
+			return fmt.Errorf("%w; rolling back also failed (%v): the journal in %s stays for the next run", err, uerr, t.stage)
+		}
+		return fmt.Errorf("%w (every change was rolled back)", err)
+	}
+	if err := fileOp("commit", t.stage); err != nil {
+		return err
+	}
+	if err := writeSynced(filepath.Join(t.stage, committedName), []byte("committed\n")); err != nil {
+		if uerr := undo(t.root, &t.j, t.log); uerr != nil {
+			return fmt.Errorf("marking the transaction committed: %w; rolling back also failed: %v", err, uerr)
+		}
+		return fmt.Errorf("marking the transaction committed: %w (every change was rolled back)", err)
+	}
+	if err := syncDir(t.stage); err != nil {
+		t.log.Warn("admin: syncing the staging folder", zap.Error(err))
+	}
+	return finish(t.root, &t.j)
+}
+
+func (t *txn) abs(rel string) string { return filepath.Join(t.root, filepath.FromSlash(rel)) }
+
+// missingDirs lists the folders the targets need that do not exist yet,
+// parents first.
+func (t *txn) missingDirs() []string {
+	set := map[string]bool{}
+	for _, e := range t.j.Files {
+		for d := path.Dir(e.Target); d != "." && d != "/"; d = path.Dir(d) {
+			if set[d] {
+				break
+			}
+			if _, err := os.Stat(t.abs(d)); err == nil {
+				break
+			}
+			set[d] = true
+		}
+	}
+	out := make([]string, 0, len(set))
+	for d := range set {
+		out = append(out, d)
+	}
+	sort.Slice(out, func(i, j int) bool { return len(out[i]) < len(out[j]) || len(out[i]) == len(out[j]) && out[i] < out[j] })
+	return out
+}
+
+// switchOver creates the missing folders, then for each file moves the
+// original aside and the staged file into place, then syncs the folders.
+func (t *txn) switchOver() error {
+	for _, d := range t.j.Dirs {
+		if err := fileOp("mkdir", t.abs(d)); err != nil {
+			return err
+		}
+		if err := os.Mkdir(t.abs(d), 0o755); err != nil && !errors.Is(err, os.ErrExist) {
+			return err
+		}
+	}
+	touched := map[string]bool{}
+	for _, e := range t.j.Files {
+		tgt := t.abs(e.Target)
+		if e.Existed {
+			bak := filepath.Join(t.stage, filepath.FromSlash(e.Backup))
+			if err := fileOp("backup", tgt); err != nil {
+				return err
+			}
+			if err := os.Rename(tgt, bak); err != nil {
+				return err
+			}
+		}
+		if err := fileOp("switch", tgt); err != nil {
+			return err
+		}
+		if err := os.Rename(filepath.Join(t.stage, filepath.FromSlash(e.Staged)), tgt); err != nil {
+			return err
+		}
+		touched[filepath.Dir(tgt)] = true
+		t.log.Debug("admin: switched", zap.String("file", e.Target), zap.Bool("replaced", e.Existed))
+	}
+	touched[filepath.Join(t.stage, "old")] = true
+	for d := range touched {
+		if err := syncDir(d); err != nil {
+			return fmt.Errorf("syncing %s: %w", d, err)
+		}
+	}
+	return nil
+}
+
+// undo puts back the originals of a journal whose transaction did not reach
+// its commit mark. Every step checks what is on disk, so undoing twice (a
+// crash during recovery) is harmless.
+func undo(root string, j *journal, log *zap.Logger) error {
+	stage := filepath.Join(root, stageDirName)
+	var errs []error
+	for i := len(j.Files) - 1; i >= 0; i-- {
+		e := j.Files[i]
+		tgt := filepath.Join(root, filepath.FromSlash(e.Target))
+		stg := filepath.Join(stage, filepath.FromSlash(e.Staged))
+		bak := filepath.Join(stage, filepath.FromSlash(e.Backup))
+		if e.Existed {
+			if exists(bak) {
+				if err := os.Rename(bak, tgt); err != nil {
+					errs = append(errs, err)
+				}
+			}
+			continue
+		}
+		if !exists(stg) && exists(tgt) {
+			if err := os.Remove(tgt); err != nil {
+				errs = append(errs, err)
+			}
+		}
+	}
+	for i := len(j.Dirs) - 1; i >= 0; i-- {
+		os.Remove(filepath.Join(root, filepath.FromSlash(j.Dirs[i]))) // only if empty
+	}
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	syncDir(root)
+	if log != nil {
+		log.Info("admin: transaction rolled back", zap.String("image", root), zap.Int("files", len(j.Files)))
+	}
+	return removeStage(stage)
+}
+
+// finish deletes what a committed transaction no longer needs: the saved
+// originals, the journal, the staging folder.
+func finish(root string, j *journal) error {
+	stage := filepath.Join(root, stageDirName)
+	for _, e := range j.Files {
+		if !e.Existed {
+			continue
+		}
+		bak := filepath.Join(stage, filepath.FromSlash(e.Backup))
+		if err := fileOp("cleanup", bak); err != nil {
+			return err
+		}
+		if err := os.Remove(bak); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return err
+		}
+	}
+	if err := fileOp("cleanup", filepath.Join(stage, journalName)); err != nil {
+		return err
+	}
+	if err := os.Remove(filepath.Join(stage, journalName)); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return err
+	}
+	return removeStage(stage)
+}
+
+// removeStage deletes the staging folder. The journal goes first (done by
+// callers) so that a crash here leaves nothing to recover but leftovers.
+func removeStage(stage string) error {
+	if err := fileOp("cleanup", stage); err != nil {
+		return err
+	}
+	if err := os.Remove(filepath.Join(stage, journalName)); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return err
+	}
+	return os.RemoveAll(stage)
+}
