@@ -1,0 +1,220 @@
+package patch
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/ohotfix/ohotfix/cab"
+	"github.com/ohotfix/ohotfix/msi"
+	"github.com/ohotfix/ohotfix/msi/transform"
+)
+
+// Media is a Media row a patch transform inserts: where the patch's files
+// come from. Cabinet "#NAME" is the stream NAME inside the .msp.
+type Media struct {
+	Pair         string
+	DiskID       int
+	LastSequence int
+	Cabinet      string
+	Source       string
+	VolumeLabel  string
+}
+
+// Embedded reports a cabinet stored in the patch (Cabinet starts with '#').
+func (m Media) Embedded() bool { return strings.HasPrefix(m.Cabinet, "#") }
+
+// tableChanges decodes one transform against db (nil: standard schemas).
+func tableChanges(t *transform.Transform, db *msi.Database) (map[string]transform.TableChange, error) {
+	ch, err := t.Changes(db)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]transform.TableChange{}
+	for _, c := range ch {
+		out[c.Name] = c
+	}
+	return out, nil
+}
+
+func cell(tc transform.TableChange, r transform.Record, col string) msi.Value {
+	for i, c := range tc.Columns {
+		if c.Name == col && r.Has(i) {
+			return r.Values[i]
+		}
+	}
+	return msi.Null
+}
+
+func cellInt(tc transform.TableChange, r transform.Record, col string) int {
+	n, _ := cell(tc, r, col).Int()
+	return int(n)
+}
+
+// Media lists the Media rows the patch transforms insert. db is the
+// product database the patch is decoded against (nil: standard schemas,
+// enough for inspection).
+func (p *Patch) Media(db *msi.Database) ([]Media, error) {
+	pairs, err := p.Pairs()
+	if err != nil {
+		return nil, err
+	}
+	var out []Media
+	for _, pr := range pairs {
+		ch, err := tableChanges(pr.PatchTransform, db)
+		if err != nil {
+			return nil, invalid(err, "patch transform #%s", pr.Name)
+		}
+		tc, ok := ch["Media"]
+		if !ok || tc.Err != nil {
+			continue
+		}
+		for _, r := range tc.Records {
+			if r.Op == transform.OpDelete {
+				continue
+			}
+			out = append(out, Media{
+				Pair: pr.Name, DiskID: cellInt(tc, r, "DiskId"), LastSequence: cellInt(tc, r, "LastSequence"),
+				Cabinet: cell(tc, r, "Cabinet").Str(), Source: cell(tc, r, "Source").Str(), VolumeLabel: cell(tc, r, "VolumeLabel").Str(),
+			})
+		}
+	}
+	return out, nil
+}
+
+// OpenCabinet opens a cabinet stream of the patch, named as in a Media row
+// ("#PATCH_CAB") or as the stream ("PATCH_CAB").
+func (p *Patch) OpenCabinet(name string) (*cab.Reader, error) {
+	name = strings.TrimPrefix(name, "#")
+	ra, size, err := p.db.OpenStream(name)
+	if err != nil {
+		return nil, invalid(err, "cabinet stream %q", name)
+	}
+	r, err := cab.NewReader(ra, size)
+	if err != nil {
+		return nil, invalid(err, "cabinet stream %q", name)
+	}
+	return r, nil
+}
+
+// File is a file a patch delivers: a member of one of its cabinets, with
+// what the transforms say about the File row of the same key.
+type File struct {
+	Key       string // File table key = cabinet member name
+	Cabinet   string // stream name
+	Size      int64  // member size
+	Known     bool   // a File record for Key exists in the transforms
+	Name      string // long file name (FileName after '|')
+	Component string
+	Version   string
+	FileSize  int
+	Sequence  int
+	Added     bool // inserted by the patch (not in the target)
+}
+
+// Files lists the members of every embedded cabinet the patch's Media rows
+// name, joined with the File records of the transforms (decoded against db,
+// or standard schemas when db is nil). Members without a File record
+// (PatchWiz's "filler") have Known false.
+func (p *Patch) Files(db *msi.Database) ([]File, error) {
+	media, err := p.Media(db)
+	if err != nil {
+		return nil, err
+	}
+	pairs, err := p.Pairs()
+	if err != nil {
+		return nil, err
+	}
+	recs := map[string]*File{}
+	for _, pr := range pairs {
+		for _, t := range []*transform.Transform{pr.Transform, pr.PatchTransform} {
+			ch, err := tableChanges(t, db)
+			if err != nil {
+				return nil, invalid(err, "transform %s", pr.Name)
+			}
+			tc, ok := ch["File"]
+			if !ok || tc.Err != nil {
+				continue
+			}
+			for _, r := range tc.Records {
+				key := cell(tc, r, "File").Str()
+				f := recs[key]
+				if f == nil {
+					f = &File{Key: key}
+					recs[key] = f
+				}
+				if r.Op == transform.OpInsert {
+					f.Added = true
+				}
+				if v := cell(tc, r, "FileName"); !v.IsNull() {
+					f.Name = longName(v.Str())
+				}
+				if v := cell(tc, r, "Component_"); !v.IsNull() {
+					f.Component = v.Str()
+				}
+				if v := cell(tc, r, "Version"); !v.IsNull() {
+					f.Version = v.Str()
+				}
+				if n, ok := cell(tc, r, "FileSize").Int(); ok {
+					f.FileSize = int(n)
+				}
+				if n, ok := cell(tc, r, "Sequence").Int(); ok {
+					f.Sequence = int(n)
+				}
+			}
+		}
+	}
+	var out []File
+	seen := map[string]bool{}
+	for _, m := range media {
+		if !m.Embedded() || seen[m.Cabinet] {
+			continue
+		}
+		seen[m.Cabinet] = true
+		cr, err := p.OpenCabinet(m.Cabinet)
+		if err != nil {
+			return nil, err
+		}
+		for _, cf := range cr.Files {
+			f := File{Key: cf.Name, Cabinet: strings.TrimPrefix(m.Cabinet, "#"), Size: cf.Size}
+			if r, ok := recs[cf.Name]; ok {
+				c := f.Cabinet
+				f = *r
+				f.Cabinet, f.Size, f.Known = c, cf.Size, true
+			}
+			out = append(out, f)
+		}
+		cr.Close()
+	}
+	return out, nil
+}
+
+// DeliveredFiles lists the File keys whose new content the patch carries
+// (cabinet members that are File rows), sorted.
+func (p *Patch) DeliveredFiles(db *msi.Database) ([]string, error) {
+	files, err := p.Files(db)
+	if err != nil {
+		return nil, err
+	}
+	var keys []string
+	for _, f := range files {
+		if f.Known {
+			keys = append(keys, f.Key)
+		}
+	}
+	sort.Strings(keys)
+	return keys, nil
+}
+
+// longName picks the long half of "SHORT~1.TXT|long name.txt".
+func longName(s string) string {
+	if i := strings.IndexByte(s, '|'); i >= 0 {
+		return s[i+1:]
+	}
+	return s
+}
+
+// String summarises a media row.
+func (m Media) String() string {
+	return fmt.Sprintf("DiskId %d LastSequence %d Cabinet %s Source %s", m.DiskID, m.LastSequence, m.Cabinet, m.Source)
+}

@@ -1,0 +1,219 @@
+package transform
+
+import (
+	"fmt"
+
+	"github.com/ohotfix/ohotfix/msi"
+)
+
+// ApplyError is an error condition met while applying a transform that the
+// suppression flags did not cover (Cond is the flag that would have), or a
+// record the database cannot take.
+type ApplyError struct {
+	Table string
+	Key   string
+	Cond  ErrorFlags // 0 when not a suppressible condition
+	Msg   string
+}
+
+func (e *ApplyError) Error() string {
+	s := "transform: table " + e.Table
+	if e.Key != "" {
+		s += " row " + e.Key
+	}
+	s += ": " + e.Msg
+	if e.Cond != 0 {
+		s += fmt.Sprintf(" (not suppressed: %s)", e.Cond)
+	}
+	return s
+}
+
+// Apply applies the transform to db in memory: _Tables first (create and
+// drop tables), then _Columns (add columns), then every other table's
+// records. suppress says which error conditions are ignored (normally
+// t.Info.Errors): inserting an existing row replaces it, deleting or
+// updating a missing row is skipped, creating an existing table only adds
+// its new columns, dropping a missing table is skipped. Without the flag
+// each of these is an *ApplyError and db may be partly changed (apply to a
+// copy, or reopen the file, to discard). Apply does not Validate.
+func (t *Transform) Apply(db *msi.Database, suppress ErrorFlags) error {
+	if cp, dcp := t.pool.Codepage, db.Codepage(); cp != 0 && dcp != 0 && cp != dcp && len(t.raw) > 0 {
+		if suppress&ErrChangeCodepage == 0 {
+			return &ApplyError{Table: "_StringPool", Cond: ErrChangeCodepage, Msg: fmt.Sprintf("transform code page %d differs from the database's %d", cp, dcp)}
+		}
+		if err := db.SetCodepage(cp); err != nil {
+			return err
+		}
+	}
+	changes, err := t.changesFor(db)
+	if err != nil {
+		return err
+	}
+	// Tables: drop, then create.
+	for _, tc := range changes {
+		if !tc.Dropped {
+			continue
+		}
+		if !db.HasTable(tc.Name) {
+			if suppress&ErrDelMissingTable == 0 {
+				return &ApplyError{Table: tc.Name, Cond: ErrDelMissingTable, Msg: "dropping a table the database does not have"}
+			}
+			continue
+		}
+		if err := db.DropTable(tc.Name); err != nil {
+			return err
+		}
+	}
+	for _, tc := range changes {
+		switch {
+		case tc.Created && db.HasTable(tc.Name) && !tc.Dropped:
+			if suppress&ErrAddExistingTable == 0 {
+				return &ApplyError{Table: tc.Name, Cond: ErrAddExistingTable, Msg: "creating a table the database already has"}
+			}
+			if err := growTable(db, tc.Name, tc.Columns); err != nil {
+				return err
+			}
+		case tc.Created:
+			if _, err := db.CreateTable(tc.Name, tc.Columns); err != nil {
+				return &ApplyError{Table: tc.Name, Msg: err.Error()}
+			}
+		case len(tc.AddedColumns) > 0:
+			if err := growTable(db, tc.Name, tc.Columns); err != nil {
+				return err
+			}
+		}
+	}
+	for _, tc := range changes {
+		if len(tc.Records) == 0 {
+			continue
+		}
+		if err := t.applyRecords(db, tc, suppress); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// changesFor decodes the records against db. A created table that already
+// exists (ErrAddExistingTable) is decoded with the transform's columns.
+func (t *Transform) changesFor(db *msi.Database) ([]TableChange, error) {
+	return t.Changes(db)
+}
+
+func (t *Transform) applyRecords(db *msi.Database, tc TableChange, suppress ErrorFlags) error {
+	tbl, err := db.Table(tc.Name)
+	if err != nil {
+		return err
+	}
+	cols := tbl.Columns()
+	if len(cols) != len(tc.Columns) {
+		return &ApplyError{Table: tc.Name, Msg: fmt.Sprintf("table has %d columns, the transform expects %d", len(cols), len(tc.Columns))}
+	}
+	for i := range tc.Records {
+		rec := &tc.Records[i]
+		keys := rec.Keys(cols)
+		old, found := tbl.Lookup(keys...)
+		keyText := func() string { return msi.BinaryStreamName("", cols, rec.Values)[1:] }
+		switch rec.Op {
+		case OpDelete:
+			if !found {
+				if suppress&ErrDelMissingRow == 0 {
+					return &ApplyError{Table: tc.Name, Key: keyText(), Cond: ErrDelMissingRow, Msg: "deleting a row that does not exist"}
+				}
+				continue
+			}
+			tbl.Delete(keys...)
+			continue
+		case OpInsert:
+			if found && suppress&ErrAddExistingRow == 0 {
+				return &ApplyError{Table: tc.Name, Key: keyText(), Cond: ErrAddExistingRow, Msg: "inserting a row that already exists"}
+			}
+			old = nil // a full row replaces whatever was there
+		case OpUpdate:
+			if !found {
+				if suppress&ErrUpdateMissingRow == 0 {
+					return &ApplyError{Table: tc.Name, Key: keyText(), Cond: ErrUpdateMissingRow, Msg: "updating a row that does not exist"}
+				}
+				continue
+			}
+		}
+		vals := make([]any, len(cols))
+		for c := range cols {
+			switch {
+			case rec.Has(c) && rec.Values[c].Kind() == msi.KindBinary:
+				data, err := t.Stream(rec.Values[c].StreamName())
+				if err != nil {
+					return &ApplyError{Table: tc.Name, Key: keyText(), Msg: fmt.Sprintf("binary cell %s: %v", cols[c].Name, err)}
+				}
+				vals[c] = data
+			case rec.Has(c):
+				vals[c] = rec.Values[c]
+			case old != nil:
+				vals[c] = old[c]
+			default:
+				vals[c] = msi.Null
+			}
+		}
+		if err := tbl.Put(vals...); err != nil {
+			return &ApplyError{Table: tc.Name, Key: keyText(), Msg: err.Error()}
+		}
+	}
+	return nil
+}
+
+// growTable gives an existing table the columns cols (its own columns plus
+// new nullable ones at the end). The msi package cannot alter a table, so
+// the rows are copied into a re-created table, binary data included.
+func growTable(db *msi.Database, name string, cols []msi.Column) error {
+	t, err := db.Table(name)
+	if err != nil {
+		return err
+	}
+	have := t.Columns()
+	if len(cols) <= len(have) {
+		return nil
+	}
+	for i, c := range have {
+		if cols[i].Name != c.Name {
+			return &ApplyError{Table: name, Msg: fmt.Sprintf("column %d is %s in the database but %s in the transform", i+1, c.Name, cols[i].Name)}
+		}
+	}
+	for _, c := range cols[len(have):] {
+		if c.Type.IsKey() {
+			return &ApplyError{Table: name, Msg: "the transform adds key column " + c.Name + " to an existing table"}
+		}
+	}
+	rows := make([][]any, 0, t.Len())
+	for _, r := range t.Rows() {
+		vals := make([]any, len(cols))
+		for c := range cols {
+			if c >= len(have) {
+				vals[c] = msi.Null
+				continue
+			}
+			if r[c].Kind() == msi.KindBinary {
+				data, err := t.Binary(r, have[c].Name)
+				if err != nil {
+					return err
+				}
+				vals[c] = data
+				continue
+			}
+			vals[c] = r[c]
+		}
+		rows = append(rows, vals)
+	}
+	if err := db.DropTable(name); err != nil {
+		return err
+	}
+	nt, err := db.CreateTable(name, cols)
+	if err != nil {
+		return &ApplyError{Table: name, Msg: err.Error()}
+	}
+	for _, vals := range rows {
+		if err := nt.Insert(vals...); err != nil {
+			return err
+		}
+	}
+	return nil
+}

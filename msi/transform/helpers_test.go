@@ -1,0 +1,20 @@
+package transform
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/ohotfix/ohotfix/msi"
+	"github.com/ohotfix/ohotfix/msi/transform/transformtest"
+)
+
+func corpus(t testing.TB, sub string) string { t.Helper(); return transformtest.Corpus(t, sub) }
+
+func snapshot(t testing.TB, db *msi.Database) map[string]map[string]string {
+	t.Helper()
+	return transformtest.Snapshot(t, db)
+}
+
+func diffSnapshots(a, b map[string]map[string]string) []string { return transformtest.Diff(a, b) }
+
+func join(s []string) string { return strings.Join(s, "\n") }
