@@ -2,8 +2,8 @@ package admin
 
 import (
 	"bufio"
-	"errors"
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"strconv"

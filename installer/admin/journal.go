@@ -15,9 +15,9 @@ import (
 
 // Names inside the image folder used by a transaction.
 const (
-	stageDirName  = ".ohotfix-txn"   // staging folder (same file system as the image)
-	journalName   = "journal.json"   // the plan, written once and synced before any switch
-	committedName = "committed"      // marker: every switch is done, only cleanup remains
+	stageDirName  = ".ohotfix-txn" // staging folder (same file system as the image)
+	journalName   = "journal.json" // the plan, written once and synced before any switch
+	committedName = "committed"    // marker: every switch is done, only cleanup remains
 	journalMagic  = "ohotfix-admin-journal"
 	journalVer    = 1
 )

@@ -1,6 +1,7 @@
 package admin
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"os"
@@ -124,16 +125,21 @@ func (s *cabSet) member(key string, seq int) (*cab.File, error) {
 
 // copyJob copies one cabinet member or plain file to a destination.
 type copyJob struct {
-	Member *cab.File // nil: copy SrcPath
-	Src    string
+	Member *cab.File // the source is a cabinet member,
+	Src    string    // else a plain file,
+	Data   []byte    // else these bytes (tests),
+	Write  func(dst string) error // else this writes the file (the database).
 	Dst    string
 	Size   int64 // expected size, -1 = any
 }
 
 // open returns the job's source bytes.
 func (j copyJob) open() (io.ReadCloser, error) {
-	if j.Member != nil {
+	switch {
+	case j.Member != nil:
 		return j.Member.Open()
+	case j.Data != nil:
+		return io.NopCloser(bytes.NewReader(j.Data)), nil
 	}
 	return os.Open(j.Src)
 }

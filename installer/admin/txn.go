@@ -126,10 +126,11 @@ func (t *txn) commit() error {
 		}
 		return fmt.Errorf("%w (every change was rolled back)", err)
 	}
-	if err := fileOp("commit", t.stage); err != nil {
-		return err
+	err := fileOp("commit", t.stage)
+	if err == nil {
+		err = writeSynced(filepath.Join(t.stage, committedName), []byte("committed\n"))
 	}
-	if err := writeSynced(filepath.Join(t.stage, committedName), []byte("committed\n")); err != nil {
+	if err != nil {
 		if uerr := undo(t.root, &t.j, t.log); uerr != nil {
 			return fmt.Errorf("marking the transaction committed: %w; rolling back also failed: %v", err, uerr)
 		}

@@ -1,0 +1,83 @@
+package admin
+
+import (
+	"context"
+	"io"
+	"path/filepath"
+	"time"
+
+	"go.uber.org/zap"
+
+	"github.com/ohotfix/ohotfix/bootstrap/exitcode"
+)
+
+// transactOptions tune transact.
+type transactOptions struct {
+	Patch string // recorded in the journal
+	Log   *zap.Logger
+	Wrap  func(io.Writer) io.Writer // test fault injection for staged writes
+}
+
+// transact replaces and adds the files of jobs (Dst image-relative,
+// slash-separated) and then last (the database, when not nil) in imageDir as
+// one transaction. The caller holds the image lock and has recovered. Every
+// failure leaves the image as it was and carries exitcode.Fatal (1603),
+// except cancellation (1602).
+func transact(ctx context.Context, imageDir string, jobs []copyJob, last *copyJob, o transactOptions) error {
+	log := o.Log
+	if log == nil {
+		log = zap.NewNop()
+	}
+	t, err := beginTxn(imageDir, log)
+	if err != nil {
+		return exitcode.New(exitcode.Fatal, "creating the staging folder in %s: %w", imageDir, err)
+	}
+	t.wrap = o.Wrap
+	t.j.Patch = o.Patch
+	stageOne := func(j copyJob) error {
+		if err := ctx.Err(); err != nil {
+			return exitcode.Wrap(exitcode.UserCancelled, err)
+		}
+		p, err := t.add(j.Dst)
+		if err != nil {
+			return err
+		}
+		if err := fileOp("stage", p); err != nil {
+			return err
+		}
+		if j.Write != nil {
+			return j.Write(p)
+		}
+		r, err := j.open()
+		if err != nil {
+			return exitcode.New(exitcode.PatchInvalid, "reading the new %s: %w", j.Dst, err)
+		}
+		defer r.Close()
+		var mt time.Time
+		if j.Member != nil {
+			mt = j.Member.Modified
+		}
+		if err := copyInto(p, r, j.Size, mt, t.wrap); err != nil {
+			return err
+		}
+		log.Debug("admin: staged", zap.String("file", j.Dst), zap.Int64("size", j.Size))
+		return nil
+	}
+	err = runJobs(jobs, stageOne)
+	if err == nil && last != nil {
+		err = stageOne(*last)
+	}
+	if err != nil {
+		t.abort()
+		log.Error("admin: staging failed; the image was not changed", zap.Error(err))
+		if exitcode.Of(err) != exitcode.Fatal {
+			return err
+		}
+		return exitcode.New(exitcode.Fatal, "staging the new files in %s failed, the image was not changed: %w", filepath.Join(imageDir, stageDirName), err)
+	}
+	if err := t.commit(); err != nil {
+		log.Error("admin: switching the image over failed", zap.Error(err))
+		return exitcode.New(exitcode.Fatal, "updating the image %s: %w", imageDir, err)
+	}
+	return nil
+}
