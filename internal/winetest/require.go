@@ -1,0 +1,75 @@
+package winetest
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// debianPackages names what .ci/wine-setup.sh installs; it is quoted in skip messages so a
+// developer knows the one command that enables these tests.
+const debianPackages = "wine wine64 gcc-mingw-w64-x86-64"
+
+// wine64Loader is where Debian's wine64 package puts the 64-bit loader; /usr/bin/wine is a
+// script that picks it when wine32 is absent.
+const wine64Loader = "/usr/lib/wine/wine64"
+
+var (
+	missingOnce sync.Once
+	missingErr  error
+)
+
+// missingTools reports which commands winetest needs are absent, or nil when all are present.
+func missingTools() error {
+	missingOnce.Do(func() {
+		var missing []string
+		for _, cmd := range []string{"wine", "wineboot", "wineserver", "x86_64-w64-mingw32-gcc"} {
+			if _, err := exec.LookPath(cmd); err != nil {
+				missing = append(missing, cmd)
+			}
+		}
+		if _, err := exec.LookPath("wine64"); err != nil {
+			if _, err := os.Stat(wine64Loader); err != nil {
+				missing = append(missing, "wine64")
+			}
+		}
+		if len(missing) > 0 {
+			missingErr = fmt.Errorf("missing %s", strings.Join(missing, ", "))
+		}
+	})
+	return missingErr
+}
+
+// inCI reports whether tests run in CI, where a missing tool is a setup bug, not a reason to skip.
+func inCI() bool { return os.Getenv("CI") == "true" }
+
+// Require skips the test when Wine (64-bit) or the mingw-w64 C compiler is not installed, naming
+// the Debian packages to install; with CI=true it fails instead, since CI must run the oracle.
+func Require(t testing.TB) {
+	t.Helper()
+	if err := missingTools(); err != nil {
+		skipOrFail(t, "winetest: %v; install the Debian packages %s (or run .ci/wine-setup.sh)", err, debianPackages)
+	}
+}
+
+// RequireTool skips (fails under CI=true) when command is not on PATH; pkg names the Debian
+// package providing it. Tests use it for fixture builders such as wixl or msidump.
+func RequireTool(t testing.TB, command, pkg string) string {
+	t.Helper()
+	path, err := exec.LookPath(command)
+	if err != nil {
+		skipOrFail(t, "winetest: %s not found; install the Debian package %s", command, pkg)
+	}
+	return path
+}
+
+func skipOrFail(t testing.TB, format string, args ...any) {
+	t.Helper()
+	if inCI() {
+		t.Fatalf(format+" (CI=true, so this is a failure)", args...)
+	}
+	t.Skipf(format, args...)
+}
