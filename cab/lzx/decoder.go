@@ -1,8 +1,8 @@
 package lzx
 
 import (
-	"encoding/binary"
 	"bytes"
+	"encoding/binary"
 	"fmt"
 	"io"
 )

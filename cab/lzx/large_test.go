@@ -13,16 +13,22 @@ import (
 	"github.com/ohotfix/ohotfix/cab/internal/rawcab"
 )
 
-// innerLargeCab decodes large-files.cab, the 14 MB LZX:21 member of
+// largeFilesCab decodes large-files.cab, the 14 MB LZX:21 member of
 // cabextract's large-files-cab.cab, with this package.
-func innerLargeCab(tb testing.TB) *rawcab.Cabinet {
+func largeFilesCab(tb testing.TB) []byte {
 	tb.Helper()
 	outer := rawcab.OpenCorpus(tb, "cabextract-tests/cabs/large-files-cab.cab")
 	data, err := decodeFolder(tb, &outer.Folders[0])
 	if err != nil {
 		tb.Fatalf("large-files-cab.cab: %v", err)
 	}
-	inner, err := rawcab.Parse(data)
+	return data
+}
+
+// innerLargeCab parses the decoded large-files.cab.
+func innerLargeCab(tb testing.TB) *rawcab.Cabinet {
+	tb.Helper()
+	inner, err := rawcab.Parse(largeFilesCab(tb))
 	if err != nil {
 		tb.Fatalf("decoded large-files.cab does not parse: %v", err)
 	}
@@ -33,11 +39,10 @@ func innerLargeCab(tb testing.TB) *rawcab.Cabinet {
 // large-files-cab.cab; its output is itself a cabinet whose structure is
 // known (README: three ~2 GiB files in MSZIP, LZX:15 and LZX:21 folders).
 func TestLargeFilesCab(t *testing.T) {
-	inner := innerLargeCab(t)
-	outer := rawcab.OpenCorpus(t, "cabextract-tests/cabs/large-files-cab.cab")
-	got, err := decodeFolder(t, &outer.Folders[0])
+	got := largeFilesCab(t)
+	inner, err := rawcab.Parse(got)
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("decoded large-files.cab does not parse: %v", err)
 	}
 	path := filepath.Join(rawcab.CorpusDir(t), "cabextract-tests/cabs/large-files-cab.cab")
 	if want := rawcab.Cabextract(t, path, "large-files.cab"); !bytes.Equal(got, want) {

@@ -71,7 +71,7 @@ func testInputs(t testing.TB) map[string][]byte {
 	if err != nil {
 		t.Fatal(err)
 	}
-	code = code[:min(len(code), 600<<10)]
+	code = code[:min(len(code), 2<<20)]
 	rnd := make([]byte, 100<<10+7)
 	rand.New(rand.NewSource(1)).Read(rnd)
 	var text bytes.Buffer

@@ -24,7 +24,7 @@ func (d *decoder) decodeRun(frameStart, end int) error {
 
 	var err error
 	for wpos < end {
-		if nbits < 33 {
+		if nbits < 33 { // enough for a main and a length code
 			if pos+8 <= len(buf) {
 				x := swapWords(binary.BigEndian.Uint64(buf[pos:]))
 				k := (64 - nbits) >> 4
@@ -84,13 +84,16 @@ func (d *decoder) decodeRun(frameStart, end int) error {
 		default:
 			extra := uint(extraBits[slot])
 			off = int(positionBase[slot]) - 2
+			// The symbol start guaranteed 33 bits and up to 32 went to the
+			// main and length codes; the extra bits need up to 21 (14
+			// verbatim + 7 aligned).
+			if nbits < 21 {
+				in.bits, in.nbits, in.pos = bits, nbits, pos
+				in.refill()
+				bits, nbits, pos = in.bits, in.nbits, in.pos
+				buf = in.buf[:in.end]
+			}
 			if aligned && extra >= 3 {
-				if nbits < 21 {
-					in.bits, in.nbits, in.pos = bits, nbits, pos
-					in.refill()
-					bits, nbits, pos = in.bits, in.nbits, in.pos
-					buf = in.buf[:in.end]
-				}
 				if extra > 3 {
 					off += int(bits>>(64-(extra-3))) << 3
 					bits <<= extra - 3
