@@ -122,39 +122,17 @@ func (d *decoder) decodeRun(frameStart, end int) error {
 			err = corrupt("match offset %d out of range", off)
 			break
 		}
-		src := wpos - off
-		switch {
-		case src < 0:
-			// The match starts in the previous pass over the window.
+		if src := wpos - off; src >= 0 {
+			copyMatch(win, wpos, src, length)
+		} else {
+			// The match starts in the previous pass over the window: copy
+			// up to the window end, then continue from its start, which is
+			// an ordinary match at distance off.
 			src += len(d.win)
-			w := d.win
-			for i := 0; i < length; i++ {
-				win[wpos+i] = w[src]
-				if src++; src == len(w) {
-					src = 0
-				}
-			}
-		case off >= length:
-			if length <= 16 {
-				s, t := win[src:src+length], win[wpos:wpos+length]
-				for i := range t {
-					t[i] = s[i]
-				}
-			} else {
-				copy(win[wpos:wpos+length], win[src:src+length])
-			}
-		case off == 1:
-			b := win[src]
-			t := win[wpos : wpos+length]
-			for i := range t {
-				t[i] = b
-			}
-		default:
-			// Overlapping copy: replicate the off-byte pattern, doubling it.
-			t := win[wpos : wpos+length]
-			k := copy(t, win[src:wpos])
-			for k < length {
-				k += copy(t[k:], t[:k])
+			first := min(length, len(d.win)-src)
+			copy(win[wpos:wpos+first], d.win[src:src+first])
+			if first < length {
+				copyMatch(win, wpos+first, 0, length-first)
 			}
 		}
 		wpos += length
@@ -163,4 +141,38 @@ func (d *decoder) decodeRun(frameStart, end int) error {
 	d.wpos = wpos
 	d.r0, d.r1, d.r2 = r0, r1, r2
 	return err
+}
+
+// copyMatch copies length bytes from win[src:] to win[dst:] (src < dst) the
+// LZ77 way: when the regions overlap, bytes written earlier in the match
+// are read again, repeating the last dst-src bytes.
+func copyMatch(win []byte, dst, src, length int) {
+	off := dst - src
+	t := win[dst : dst+length]
+	switch {
+	case off >= 8 && length <= 32:
+		// Forward 8-byte chunks: with off >= 8 every chunk reads bytes that
+		// are already final.
+		s := win[src : src+length]
+		i := 0
+		for ; i+8 <= length; i += 8 {
+			binary.LittleEndian.PutUint64(t[i:], binary.LittleEndian.Uint64(s[i:]))
+		}
+		for ; i < length; i++ {
+			t[i] = s[i]
+		}
+	case off >= length:
+		copy(t, win[src:src+length])
+	case off == 1:
+		b := win[src]
+		for i := range t {
+			t[i] = b
+		}
+	default:
+		// Replicate the off-byte pattern, doubling the copied span.
+		k := copy(t, win[src:dst])
+		for k < length {
+			k += copy(t[k:], t[:k])
+		}
+	}
 }
