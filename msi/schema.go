@@ -126,5 +126,10 @@ func decodeCatalog(tables, columns []Row) (order []string, schema map[string][]C
 		}
 		schema[t] = cols
 	}
+	for _, t := range order {
+		if _, ok := schema[t]; !ok {
+			schema[t] = nil // listed without columns: an error when opened
+		}
+	}
 	return order, schema, nil
 }

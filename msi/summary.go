@@ -185,6 +185,7 @@ func DecodeSummaryInfo(b []byte) (*SummaryInfo, error) {
 					break
 				}
 			}
+			end = max(end, e.off+4) // two properties may share an offset
 			p.Raw = append([]byte(nil), sec[e.off+4:end]...)
 		}
 		si.props[e.pid] = p
