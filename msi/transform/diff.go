@@ -13,6 +13,10 @@ import (
 type DiffOptions struct {
 	Validate ValidateFlags
 	Errors   ErrorFlags
+	// Carry lists, per table, columns that updates always carry even when
+	// unchanged (patch transforms carry File's name, component and version
+	// so that a patch can be inspected without its target).
+	Carry map[string][]string
 }
 
 // Diff generates the transform that turns base into upd: created and
@@ -57,7 +61,13 @@ func Diff(base, upd *msi.Database, opt DiffOptions) (*Transform, error) {
 				columnsRecs = append(columnsRecs, columnRecord(name, 0, c))
 			}
 		}
-		recs, wide, err := diffRows(oldT, newT, cols, streams)
+		var carry uint32
+		for _, cn := range opt.Carry[name] {
+			if i := newT.ColumnIndex(cn); i >= 0 && i < 16 {
+				carry |= 1 << i
+			}
+		}
+		recs, wide, err := diffRows(oldT, newT, cols, carry, streams)
 		if err != nil {
 			return nil, err
 		}
@@ -132,7 +142,7 @@ func rowKey(cols []msi.Column, r msi.Row) string {
 
 // diffRows compares a table's rows; oldT is nil for a new table. wide
 // reports an update written as a full row (see below).
-func diffRows(oldT, newT *msi.Table, cols []msi.Column, streams map[string][]byte) (recs []Record, wide bool, err error) {
+func diffRows(oldT, newT *msi.Table, cols []msi.Column, carry uint32, streams map[string][]byte) (recs []Record, wide bool, err error) {
 	keyMask := uint32(0)
 	for i, c := range cols {
 		if c.Type.IsKey() {
@@ -181,6 +191,9 @@ func diffRows(oldT, newT *msi.Table, cols []msi.Column, streams map[string][]byt
 			}
 			if changed == 0 {
 				continue
+			}
+			if changed>>16 == 0 {
+				changed |= carry &^ keyMask
 			}
 			rec := Record{Op: OpUpdate, Mask: uint16(changed), Present: keyMask | changed, Values: make(msi.Row, len(cols))}
 			if changed>>16 != 0 {
