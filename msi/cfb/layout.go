@@ -144,9 +144,6 @@ func (l *layout) addChildren(p *dirEntry) error {
 			if e.size < 0 {
 				return treeErr("stream %q has negative size %d", n.Name, e.size)
 			}
-			if n.Source == nil && n.Size != 0 && n.Size != int64(len(n.Data)) {
-				return treeErr("stream %q: Size %d does not match its %d bytes of Data", n.Name, n.Size, len(n.Data))
-			}
 			if l.version == 3 && e.size > v3MaxStream {
 				return treeErr("stream %q is %d bytes, too large for a version 3 file (use version 4)", n.Name, e.size)
 			}

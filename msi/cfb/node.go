@@ -20,7 +20,7 @@ type Node struct {
 	Modified time.Time
 	Data     []byte      // stream bytes, used when Source is nil
 	Source   io.ReaderAt // alternative to Data for large streams
-	Size     int64       // number of bytes of Source
+	Size     int64       // number of bytes of Source; ignored when Source is nil
 	// Children of a storage, in any order: Write sorts them the CFB way and
 	// builds the red-black tree itself. Sibling names must differ
 	// case-insensitively.

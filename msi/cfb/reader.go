@@ -30,7 +30,7 @@ func NewReader(ra io.ReaderAt, size int64) (*Reader, error) {
 		return nil, formatErr("file is %d bytes, shorter than the %d-byte header", size, headerSize)
 	}
 	hb := make([]byte, headerSize)
-	if _, err := ra.ReadAt(hb, 0); err != nil {
+	if n, err := ra.ReadAt(hb, 0); n < headerSize {
 		return nil, readErr(err, "header")
 	}
 	h, err := parseHeader(hb)
@@ -66,7 +66,7 @@ func NewReader(ra io.ReaderAt, size int64) (*Reader, error) {
 // readErr turns an I/O error on a structure that must exist into a typed
 // error: running off the end of the file means the file is truncated.
 func readErr(err error, what string) error {
-	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+	if err == nil || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
 		return corruptErr("%s is cut off by the end of the file", what)
 	}
 	return err
@@ -208,6 +208,9 @@ func (r *Reader) miniStream() (*Stream, error) {
 func (r *Reader) OpenStream(e *Entry) (*Stream, error) {
 	if e == nil || e.Type != TypeStream {
 		return nil, ErrNotStream
+	}
+	if e.Size < 0 {
+		return nil, corruptErr("stream %q has negative size %d", e.Name, e.Size)
 	}
 	if e.Size >= miniStreamCutoff {
 		return r.openRegular(e, "stream "+quote(e.Name))

@@ -285,7 +285,6 @@ func TestWriteRejectsInvalidTrees(t *testing.T) {
 		"nested duplicate":  {Storage: true, Children: []*Node{{Name: "S", Storage: true, Children: []*Node{stream("a"), stream("a")}}}},
 		"nil child":         {Storage: true, Children: []*Node{nil}},
 		"negative size":     {Storage: true, Children: []*Node{{Name: "n", Source: bytes.NewReader(nil), Size: -1}}},
-		"size vs data":      {Storage: true, Children: []*Node{{Name: "n", Data: []byte("abc"), Size: 2}}},
 		"short source":      {Storage: true, Children: []*Node{{Name: "n", Source: bytes.NewReader(make([]byte, 10)), Size: 5000}}},
 		"short mini source": {Storage: true, Children: []*Node{{Name: "n", Source: bytes.NewReader(make([]byte, 10)), Size: 20}}},
 		"v3 stream too big": {Storage: true, Children: []*Node{{Name: "n", Source: patternSource{0, 1 << 32}, Size: 1 << 32}}},
