@@ -12,7 +12,6 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/ohotfix/ohotfix/bootstrap/exitcode"
-	"github.com/ohotfix/ohotfix/installer/lock"
 	"github.com/ohotfix/ohotfix/msi"
 )
 
@@ -71,15 +70,19 @@ func Create(ctx context.Context, pkgPath, dir string, opts CreateOptions) (Creat
 	if sameFile(res.Database, pkgPath) {
 		return res, exitcode.New(exitcode.InvalidCommandLine, "the image folder %s is the package's own folder", dir)
 	}
-	h, err := lock.AcquireFile(ctx, filepath.Join(dir, lock.ImageLockName), lock.Options{Timeout: opts.LockWait})
-	if err != nil {
-		return res, err
-	}
-	defer h.Release()
-	if err := recoverLocked(dir, log); err != nil {
-		return res, err
-	}
+	err = withImageLock(ctx, dir, opts.LockWait, log, func() error {
+		var err error
+		res, err = createLocked(ctx, db, si, out, pkgDir, dir, opts, res)
+		return err
+	})
+	return res, err
+}
 
+func createLocked(ctx context.Context, db *msi.Database, si *msi.SummaryInfo, out *layout, pkgDir, dir string, opts CreateOptions, res CreateResult) (CreateResult, error) {
+	log := opts.Logger
+	if log == nil {
+		log = zap.NewNop()
+	}
 	jobs, skipped, err := createJobs(db, si, out, pkgDir, dir, opts.ShortNames)
 	if err != nil {
 		return res, err

@@ -32,7 +32,7 @@ const fixtureWxs = `<?xml version="1.0" encoding="utf-8"?>
           </Directory>
           <Component Id="CApp" Guid="{A0000000-0000-0000-0000-000000000001}" %[4]s>
             <File Id="AppExe" Name="application.exe" Source="src/application.exe" KeyPath="yes"/>
-            <File Id="Readme" Name="readme.txt" Source="src/readme.txt"/>
+            <File Id="Readme" Name="readme.txt" Source="src/readme.txt"/>%[5]s
           </Component>
           <Component Id="COpt" Guid="{A0000000-0000-0000-0000-000000000003}" %[4]s>
             <File Id="OptTxt" Name="optional file.txt" Source="src/opt.txt" KeyPath="yes"/>
@@ -94,10 +94,25 @@ var fixtureSource = map[string]string{
 
 // buildFixture builds the test product with wixl in dir/name.msi.
 func buildFixture(t testing.TB, dir, name, version string, x64 bool) (string, map[string][]byte) {
+	return buildFixtureExtra(t, dir, name, version, x64, false)
+}
+
+// newFilePaths is where the file only version 2 has lands (long, short).
+var newFilePaths = [2]string{"Source Tree Long/added in v2.txt", "SRCTRE~1/ADDEDI~1.TXT"}
+
+// buildFixtureExtra builds the product; extra adds the file NewTxt (version
+// 2 of the patch tests).
+func buildFixtureExtra(t testing.TB, dir, name, version string, x64, extra bool) (string, map[string][]byte) {
 	t.Helper()
 	needTool(t, "wixl", "wixl")
 	needTool(t, "msibuild", "msitools")
 	src := fixtureSources(version)
+	extraXML := ""
+	if extra {
+		src["new.txt"] = []byte("a file new in " + version + "\n")
+		extraXML = `
+            <File Id="NewTxt" Name="added in v2.txt" Source="src/new.txt"/>`
+	}
 	if err := os.MkdirAll(filepath.Join(dir, "src"), 0o755); err != nil {
 		t.Fatal(err)
 	}
@@ -111,13 +126,16 @@ func buildFixture(t testing.TB, dir, name, version string, x64 bool) (string, ma
 		pkgAttr, pf, compAttr, arch = `Platform="x64" `, "ProgramFiles64Folder", `Win64="yes"`, "x64"
 	}
 	wxs := filepath.Join(dir, name+".wxs")
-	if err := os.WriteFile(wxs, []byte(fmt.Sprintf(fixtureWxs, version, pkgAttr, pf, compAttr)), 0o644); err != nil {
+	if err := os.WriteFile(wxs, []byte(fmt.Sprintf(fixtureWxs, version, pkgAttr, pf, compAttr, extraXML)), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	out := filepath.Join(dir, name+".msi")
 	run(t, dir, "wixl", "-a", arch, "-o", out, wxs)
 	for _, q := range fixtureSQL {
 		run(t, dir, "msibuild", out, "-q", q)
+	}
+	if extra {
+		run(t, dir, "msibuild", out, "-q", "UPDATE `File` SET `FileName`='ADDEDI~1.TXT|added in v2.txt' WHERE `File`='NewTxt'")
 	}
 	return out, src
 }

@@ -125,9 +125,9 @@ func (s *cabSet) member(key string, seq int) (*cab.File, error) {
 
 // copyJob copies one cabinet member or plain file to a destination.
 type copyJob struct {
-	Member *cab.File // the source is a cabinet member,
-	Src    string    // else a plain file,
-	Data   []byte    // else these bytes (tests),
+	Member *cab.File              // the source is a cabinet member,
+	Src    string                 // else a plain file,
+	Data   []byte                 // else these bytes (tests),
 	Write  func(dst string) error // else this writes the file (the database).
 	Dst    string
 	Size   int64 // expected size, -1 = any

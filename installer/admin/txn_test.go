@@ -236,22 +236,40 @@ func TestTransactionCrashAtEveryStep(t *testing.T) {
 	}
 }
 
-// runCrashWorker runs spec in a child test binary with the crash hook at n and
-// reports whether it was killed by SIGKILL.
-func runCrashWorker(t *testing.T, spec string, n int64) bool {
-	t.Helper()
+// errKilled reports a worker ended by SIGKILL (the crash hook).
+var errKilled = errors.New("worker killed")
+
+// runWorkerProcess runs spec in a child test binary, with the crash hook at
+// crashAt when it is positive.
+func runWorkerProcess(spec string, crashAt int64) error {
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), workerEnv+"="+spec, fmt.Sprintf("%s=%d", CrashEnv, n))
+	cmd.Env = append(os.Environ(), workerEnv+"="+spec)
+	if crashAt > 0 {
+		cmd.Env = append(cmd.Env, fmt.Sprintf("%s=%d", CrashEnv, crashAt))
+	}
 	out, err := cmd.CombinedOutput()
 	var ee *exec.ExitError
 	if errors.As(err, &ee) {
 		if ws, ok := ee.Sys().(syscall.WaitStatus); ok && ws.Signaled() && ws.Signal() == syscall.SIGKILL {
-			return true
+			return errKilled
 		}
-		t.Fatalf("worker %s (crash at %d) failed: %v\n%s", spec, n, err, out)
 	}
 	if err != nil {
-		t.Fatalf("worker: %v\n%s", err, out)
+		return fmt.Errorf("worker %s: %v\n%s", spec, err, out)
+	}
+	return nil
+}
+
+// runCrashWorker runs spec with the crash hook at n and reports whether the
+// worker was killed.
+func runCrashWorker(t *testing.T, spec string, n int64) bool {
+	t.Helper()
+	err := runWorkerProcess(spec, n)
+	if errors.Is(err, errKilled) {
+		return true
+	}
+	if err != nil {
+		t.Fatal(err)
 	}
 	return false
 }

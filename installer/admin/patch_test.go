@@ -1,0 +1,362 @@
+package admin
+
+import (
+	"context"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/ohotfix/ohotfix/bootstrap/exitcode"
+	"github.com/ohotfix/ohotfix/installer/lock"
+	"github.com/ohotfix/ohotfix/msi/patch"
+)
+
+// patchFixture is v1 and v2 of the test product, the patch between them and
+// what an image of each holds.
+type patchFixture struct {
+	V1, V2, Patch string
+	V2Src         map[string][]byte
+	Created       *patch.Created
+}
+
+func buildPatchFixture(t testing.TB, work string) *patchFixture {
+	t.Helper()
+	v1, _ := buildFixtureExtra(t, filepath.Join(work, "v1"), "product", "1.0.0", false, false)
+	v2, src2 := buildFixtureExtra(t, filepath.Join(work, "v2"), "product", "1.0.1", false, true)
+	p := filepath.Join(work, "P.msp")
+	cr, err := patch.Create(v1, v2, p, patch.CreateOptions{})
+	if err != nil {
+		t.Fatalf("patch.Create: %v", err)
+	}
+	return &patchFixture{V1: v1, V2: v2, Patch: p, V2Src: src2, Created: cr}
+}
+
+// v2Files is what the files of a patched image must hold.
+func (f *patchFixture) v2Files(short bool) map[string]string {
+	idx := 0
+	if short {
+		idx = 1
+	}
+	out := map[string]string{newFilePaths[idx]: string(f.V2Src["new.txt"])}
+	for key, p := range fixturePaths {
+		out[p[idx]] = string(f.V2Src[fixtureSource[key]])
+	}
+	return out
+}
+
+func withoutDB(m map[string]string) map[string]string {
+	out := map[string]string{}
+	for k, v := range m {
+		if !strings.HasSuffix(k, ".msi") {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+func TestApplyPatchToImage(t *testing.T) {
+	work := t.TempDir()
+	fx := buildPatchFixture(t, work)
+	for _, short := range []bool{false, true} {
+		name := map[bool]string{false: "long", true: "short"}[short]
+		t.Run(name, func(t *testing.T) {
+			img := filepath.Join(t.TempDir(), "image")
+			mustCreate(t, fx.V1, img, short)
+			imgMsi := filepath.Join(img, "product.msi")
+			res, err := ApplyPatch(context.Background(), imgMsi, fx.Patch, ApplyOptions{})
+			if err != nil {
+				t.Fatalf("ApplyPatch: %v", err)
+			}
+			// application.exe, library.dll, data.bin change; opt.txt changes
+			// too but belongs to a Level-0 feature, not in the image.
+			if res.FilesReplaced != 3 || res.FilesAdded != 1 || res.AlreadyApplied || len(res.AppliedPairs) != 1 {
+				t.Errorf("result %+v: want 3 replaced, 1 added, one pair", res)
+			}
+			got := treeSnapshot(t, img)
+			if d := diffTrees(fx.v2Files(short), withoutDB(got)); d != "" {
+				t.Fatalf("patched image files differ from v2:\n%s", d)
+			}
+			// The same files as an image made from v2 directly.
+			img2 := filepath.Join(t.TempDir(), "image2")
+			mustCreate(t, fx.V2, img2, short)
+			if d := diffTrees(withoutDB(treeSnapshot(t, img2)), withoutDB(got)); d != "" {
+				t.Fatalf("patched v1 image differs from the v2 image:\n%s", d)
+			}
+			checkPatchedDatabase(t, imgMsi, fx, short)
+
+			// A second run is a no-op that says so, and changes nothing.
+			again, err := ApplyPatch(context.Background(), imgMsi, fx.Patch, ApplyOptions{})
+			if err != nil || !again.AlreadyApplied || !strings.Contains(again.Message, "already applied") {
+				t.Fatalf("second run: %+v, %v", again, err)
+			}
+			if d := diffTrees(got, treeSnapshot(t, img)); d != "" {
+				t.Fatalf("second run changed the image:\n%s", d)
+			}
+			// A copy of the image carries its state.
+			cp := filepath.Join(t.TempDir(), "copy")
+			copyTree(t, img, cp)
+			third, err := ApplyPatch(context.Background(), filepath.Join(cp, "product.msi"), fx.Patch, ApplyOptions{})
+			if err != nil || !third.AlreadyApplied {
+				t.Fatalf("copied image: %+v, %v", third, err)
+			}
+		})
+	}
+}
+
+func checkPatchedDatabase(t *testing.T, imgMsi string, fx *patchFixture, short bool) {
+	t.Helper()
+	im, err := OpenImage(imgMsi)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if im.ProductVersion != "1.0.1" || !im.IsAdmin || im.ShortNames != short || !containsFold(im.AppliedPatches, fx.Created.PatchCode) {
+		t.Errorf("patched image facts: %+v (patch %s)", im, fx.Created.PatchCode)
+	}
+	needTool(t, "msiinfo", "msitools")
+	media := run(t, "", "msiinfo", "export", imgMsi, "Media")
+	rows := strings.Split(strings.TrimSpace(media), "\n")[3:]
+	if len(rows) < 2 {
+		t.Errorf("patched Media table should hold the product's and the patch's rows:\n%s", media)
+	}
+	for _, line := range rows {
+		if f := strings.Split(line, "\t"); len(f) >= 4 && f[3] != "" {
+			t.Errorf("Media row names a cabinet: %q", line)
+		}
+	}
+	rec := run(t, "", "msiinfo", "export", imgMsi, AppliedPatchTable)
+	if !strings.Contains(strings.ToUpper(rec), strings.ToUpper(fx.Created.PatchCode)) {
+		t.Errorf("%s does not record the patch:\n%s", AppliedPatchTable, rec)
+	}
+	if streams := run(t, "", "msiinfo", "streams", imgMsi); strings.Contains(streams, fx.Created.Cabinet) {
+		t.Errorf("the image database holds the patch cabinet:\n%s", streams)
+	}
+	run(t, "", "msidump", "-d", t.TempDir(), "-t", imgMsi)
+}
+
+func copyTree(t testing.TB, src, dst string) {
+	t.Helper()
+	for rel, data := range treeSnapshot(t, src) {
+		p := filepath.Join(dst, filepath.FromSlash(rel))
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// TestApplyPatchRefusals: a patch for another product (1642), a package that
+// is not an admin image (1620): nothing changes.
+func TestApplyPatchRefusals(t *testing.T) {
+	work := t.TempDir()
+	fx := buildPatchFixture(t, work)
+
+	// Another product: the same packages with another ProductCode.
+	other := filepath.Join(work, "other")
+	var pkgs [2]string
+	for i, src := range []string{fx.V1, fx.V2} {
+		d := filepath.Join(other, []string{"v1", "v2"}[i])
+		os.MkdirAll(d, 0o755)
+		b, err := os.ReadFile(src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pkgs[i] = filepath.Join(d, "product.msi")
+		os.WriteFile(pkgs[i], b, 0o644)
+		run(t, d, "msibuild", pkgs[i], "-q", "UPDATE `Property` SET `Value`='{99999999-2222-3333-4444-555555555555}' WHERE `Property`='ProductCode'")
+	}
+	otherMsp := filepath.Join(work, "other.msp")
+	if _, err := patch.Create(pkgs[0], pkgs[1], otherMsp, patch.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	img := filepath.Join(work, "image")
+	mustCreate(t, fx.V1, img, false)
+	before := treeSnapshot(t, img)
+	_, err := ApplyPatch(context.Background(), filepath.Join(img, "product.msi"), otherMsp, ApplyOptions{})
+	if exitcode.Of(err) != exitcode.PatchTargetNotFound {
+		t.Fatalf("patch for another product: %v (code %v), want 1642", err, exitcode.Of(err))
+	}
+	if d := diffTrees(before, treeSnapshot(t, img)); d != "" {
+		t.Fatalf("refused patch changed the image:\n%s", d)
+	}
+
+	// Not an admin image: the product package itself.
+	_, err = ApplyPatch(context.Background(), fx.V1, fx.Patch, ApplyOptions{})
+	if exitcode.Of(err) != exitcode.PackageInvalid || !strings.Contains(err.Error(), "admin create") {
+		t.Fatalf("non-admin package: %v (code %v), want 1620 saying how to make an image", err, exitcode.Of(err))
+	}
+
+	// A file that is no patch.
+	_, err = ApplyPatch(context.Background(), filepath.Join(img, "product.msi"), fx.V2, ApplyOptions{})
+	if c := exitcode.Of(err); c != exitcode.PatchInvalid {
+		t.Fatalf("an .msi given as patch: %v (code %v), want 1636", err, c)
+	}
+}
+
+// TestApplyPatchDiskFull: a write failing with ENOSPC rolls back; 1603.
+func TestApplyPatchDiskFull(t *testing.T) {
+	work := t.TempDir()
+	fx := buildPatchFixture(t, work)
+	img := filepath.Join(work, "image")
+	mustCreate(t, fx.V1, img, false)
+	before := treeSnapshot(t, img)
+	testHookWrap = func(w io.Writer) io.Writer { return &errWriter{w: w, limit: 1000} }
+	_, err := ApplyPatch(context.Background(), filepath.Join(img, "product.msi"), fx.Patch, ApplyOptions{})
+	testHookWrap = nil
+	if exitcode.Of(err) != exitcode.Fatal || !errors.Is(err, syscall.ENOSPC) {
+		t.Fatalf("err = %v, want 1603 wrapping ENOSPC", err)
+	}
+	if d := diffTrees(before, treeSnapshot(t, img)); d != "" {
+		t.Fatalf("image changed:\n%s", d)
+	}
+	// Permission denied while switching (injected: root ignores modes).
+	testHookFileOp = func(_ int64, kind, path string) error {
+		if kind == "switch" {
+			return &os.PathError{Op: "rename", Path: path, Err: syscall.EACCES}
+		}
+		return nil
+	}
+	_, err = ApplyPatch(context.Background(), filepath.Join(img, "product.msi"), fx.Patch, ApplyOptions{})
+	testHookFileOp = nil
+	if exitcode.Of(err) != exitcode.Fatal || !errors.Is(err, syscall.EACCES) {
+		t.Fatalf("err = %v, want 1603 wrapping EACCES", err)
+	}
+	if d := diffTrees(before, treeSnapshot(t, img)); d != "" {
+		t.Fatalf("image changed:\n%s", d)
+	}
+	if _, err := ApplyPatch(context.Background(), filepath.Join(img, "product.msi"), fx.Patch, ApplyOptions{}); err != nil {
+		t.Fatalf("a run after the failures: %v", err)
+	}
+}
+
+// TestApplyPatchLocked: while another process holds the image, a run with no
+// wait fails with 1618 naming the holder; with a wait it proceeds once freed.
+func TestApplyPatchLocked(t *testing.T) {
+	work := t.TempDir()
+	fx := buildPatchFixture(t, work)
+	img := filepath.Join(work, "image")
+	mustCreate(t, fx.V1, img, false)
+	before := treeSnapshot(t, img)
+	h, err := lock.AcquireFile(context.Background(), filepath.Join(img, lock.ImageLockName), lock.Options{Command: []string{"holder-under-test"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = ApplyPatch(context.Background(), filepath.Join(img, "product.msi"), fx.Patch, ApplyOptions{LockWait: lock.NoWait})
+	if exitcode.Of(err) != exitcode.AlreadyRunning {
+		h.Release()
+		t.Fatalf("err = %v, want 1618", err)
+	}
+	var be *lock.BusyError
+	if !errors.As(err, &be) || be.Holder.PID == 0 {
+		t.Errorf("the 1618 error does not name the holder: %v", err)
+	}
+	if d := diffTrees(before, treeSnapshot(t, img)); d != "" {
+		t.Fatalf("image changed:\n%s", d)
+	}
+	done := make(chan error, 1)
+	go func() {
+		_, err := ApplyPatch(context.Background(), filepath.Join(img, "product.msi"), fx.Patch, ApplyOptions{LockWait: 30 * time.Second})
+		done <- err
+	}()
+	time.Sleep(300 * time.Millisecond)
+	h.Release()
+	if err := <-done; err != nil {
+		t.Fatalf("waiting run: %v", err)
+	}
+	if d := diffTrees(fx.v2Files(false), withoutDB(treeSnapshot(t, img))); d != "" {
+		t.Fatalf("image after the waiting run:\n%s", d)
+	}
+}
+
+// TestApplyPatchConcurrentProcesses: two worker processes patch one image at
+// once; one applies, the other waits and finds it applied; the image is v2.
+func TestApplyPatchConcurrentProcesses(t *testing.T) {
+	work := t.TempDir()
+	fx := buildPatchFixture(t, work)
+	img := filepath.Join(work, "image")
+	mustCreate(t, fx.V1, img, false)
+	spec := "apply:" + filepath.Join(img, "product.msi") + "|" + fx.Patch
+	errs := make(chan error, 2)
+	for range 2 {
+		go func() { errs <- runWorkerProcess(spec, 0) }()
+	}
+	for range 2 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	if d := diffTrees(fx.v2Files(false), withoutDB(treeSnapshot(t, img))); d != "" {
+		t.Fatalf("image after two concurrent runs:\n%s", d)
+	}
+}
+
+// TestApplyPatchCrashAtEveryStep kills a worker at every journaled file
+// operation of a patch run; after recovery the image is byte for byte the
+// old or the new one.
+func TestApplyPatchCrashAtEveryStep(t *testing.T) {
+	work := t.TempDir()
+	fx := buildPatchFixture(t, work)
+	pristine := filepath.Join(work, "pristine")
+	mustCreate(t, fx.V1, pristine, false)
+	oldTree := treeSnapshot(t, pristine)
+
+	// The new image: one clean run.
+	ref := filepath.Join(work, "ref")
+	copyTree(t, pristine, ref)
+	before := opCount.Load()
+	if _, err := ApplyPatch(context.Background(), filepath.Join(ref, "product.msi"), fx.Patch, ApplyOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	total := opCount.Load() - before
+	newFiles := withoutDB(treeSnapshot(t, ref))
+
+	sawOld, sawNew := 0, 0
+	for n := int64(1); n <= total; n++ {
+		img := filepath.Join(work, "crash", strings.Repeat("x", 1)+time.Now().Format("150405.000000"))
+		copyTree(t, pristine, img)
+		msiPath := filepath.Join(img, "product.msi")
+		if !runCrashWorker(t, "apply:"+msiPath+"|"+fx.Patch, n) {
+			t.Fatalf("crash point %d of %d: the worker was not killed", n, total)
+		}
+		if err := Recover(img); err != nil {
+			t.Fatalf("crash point %d: recover: %v", n, err)
+		}
+		got := treeSnapshot(t, img)
+		switch {
+		case diffTrees(oldTree, got) == "":
+			sawOld++
+		case diffTrees(newFiles, withoutDB(got)) == "" && patchedDB(t, msiPath, fx):
+			sawNew++
+		default:
+			t.Fatalf("crash point %d: image is neither old nor new:\nvs old:\n%s\nvs new:\n%s", n,
+				diffTrees(oldTree, got), diffTrees(newFiles, withoutDB(got)))
+		}
+		os.RemoveAll(img)
+	}
+	if sawOld == 0 || sawNew == 0 {
+		t.Errorf("crash points gave %d old and %d new images; want both", sawOld, sawNew)
+	}
+	t.Logf("%d crash points: %d old images, %d new images", total, sawOld, sawNew)
+}
+
+// patchedDB reports whether the image database records the patch (the new
+// database is written at each run, so it is compared by content, not bytes).
+func patchedDB(t *testing.T, msiPath string, fx *patchFixture) bool {
+	im, err := OpenImage(msiPath)
+	return err == nil && containsFold(im.AppliedPatches, fx.Created.PatchCode) && im.ProductVersion == "1.0.1"
+}
+
+func init() {
+	workerApplyFunc = func(spec string) error {
+		img, msp, ok := strings.Cut(spec, "|")
+		if !ok {
+			return errors.New("apply worker: want IMAGE|PATCH")
+		}
+		_, err := ApplyPatch(context.Background(), img, msp, ApplyOptions{LockWait: time.Minute})
+		return err
+	}
+}
