@@ -16,6 +16,18 @@ func (d *decoder) decodeRun(frameStart, end int) error {
 	wpos := d.wpos
 	r0, r1, r2 := d.r0, d.r1, d.r2
 	mainTab, lenTab, alignTab := d.mainT.table, d.lenT.table, d.alignT.table
+	// The first levels as arrays: indexing them by the top bits of the
+	// buffer needs no bounds check.
+	// (The length and aligned tables only exist when in use.)
+	mainTop := (*[1 << mainTableBits]uint32)(mainTab)
+	var lenTop *[1 << lenTableBits]uint32
+	var alignTop *[1 << alignTableBits]uint32
+	if !d.lenEmpty {
+		lenTop = (*[1 << lenTableBits]uint32)(lenTab)
+	}
+	if d.blockType == blockAligned {
+		alignTop = (*[1 << alignTableBits]uint32)(alignTab)
+	}
 	aligned := d.blockType == blockAligned
 	lenEmpty := d.lenEmpty
 	// Stream position of window position 0 of this frame, to reject
@@ -23,7 +35,7 @@ func (d *decoder) decodeRun(frameStart, end int) error {
 	streamBase := int(d.produced) - frameStart
 
 	var err error
-	for wpos < end {
+	for wpos < len(win) {
 		if nbits < 33 { // enough for a main and a length code
 			if pos+8 <= len(buf) {
 				x := swapWords(binary.BigEndian.Uint64(buf[pos:]))
@@ -38,7 +50,7 @@ func (d *decoder) decodeRun(frameStart, end int) error {
 				buf = in.buf[:in.end]
 			}
 		}
-		e := mainTab[bits>>(64-mainTableBits)]
+		e := mainTop[bits>>(64-mainTableBits)]
 		if e&entryLink != 0 {
 			e = mainTab[e>>16+uint32(bits<<mainTableBits>>(64-(e>>8&0x1F)))]
 		}
@@ -58,7 +70,7 @@ func (d *decoder) decodeRun(frameStart, end int) error {
 				err = corrupt("match needs the empty length tree")
 				break
 			}
-			e := lenTab[bits>>(64-lenTableBits)]
+			e := lenTop[bits>>(64-lenTableBits)]
 			if e&entryLink != 0 {
 				e = lenTab[e>>16+uint32(bits<<lenTableBits>>(64-(e>>8&0x1F)))]
 			}
@@ -99,7 +111,7 @@ func (d *decoder) decodeRun(frameStart, end int) error {
 					bits <<= extra - 3
 					nbits -= extra - 3
 				}
-				e := alignTab[bits>>(64-alignTableBits)]
+				e := alignTop[bits>>(64-alignTableBits)]
 				n := uint(e & entryLenMask)
 				bits <<= n
 				nbits -= n
@@ -114,7 +126,7 @@ func (d *decoder) decodeRun(frameStart, end int) error {
 			r0 = off
 		}
 
-		if length > end-wpos {
+		if length > len(win)-wpos {
 			err = corrupt("match runs past the end of the frame or block")
 			break
 		}
@@ -150,17 +162,26 @@ func copyMatch(win []byte, dst, src, length int) {
 	off := dst - src
 	t := win[dst : dst+length]
 	switch {
-	case off >= 8 && length <= 32:
-		// Forward 8-byte chunks: with off >= 8 every chunk reads bytes that
-		// are already final.
+	case off >= 8 && length <= 64:
+		// Short matches (most of them) as word copies. With off >= 8 every
+		// word read holds final bytes; the last word may overlap the one
+		// before it instead of running past the match end.
 		s := win[src : src+length]
-		i := 0
-		for ; i+8 <= length; i += 8 {
+		if length <= 8 {
+			if length >= 4 {
+				binary.LittleEndian.PutUint32(t, binary.LittleEndian.Uint32(s))
+				binary.LittleEndian.PutUint32(t[length-4:], binary.LittleEndian.Uint32(s[length-4:]))
+			} else {
+				for i := range t {
+					t[i] = s[i]
+				}
+			}
+			return
+		}
+		for i := 0; i+8 < length; i += 8 {
 			binary.LittleEndian.PutUint64(t[i:], binary.LittleEndian.Uint64(s[i:]))
 		}
-		for ; i < length; i++ {
-			t[i] = s[i]
-		}
+		binary.LittleEndian.PutUint64(t[length-8:], binary.LittleEndian.Uint64(s[length-8:]))
 	case off >= length:
 		copy(t, win[src:src+length])
 	case off == 1:
