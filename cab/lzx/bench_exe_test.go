@@ -51,4 +51,3 @@ func BenchmarkLZXExecutable(b *testing.B) {
 		}
 	}
 }
-
