@@ -1,0 +1,77 @@
+package admin
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/ohotfix/ohotfix/internal/winetest"
+)
+
+// TestWineInstallFromPatchedImage is the oracle for admin patching: Windows
+// Installer (Wine's) installing from our patched image must put down the same
+// files as installing v1 and applying the patch with msiexec /p. Both must be
+// v2's files. It also proves our images are installable sources (long and
+// short names).
+func TestWineInstallFromPatchedImage(t *testing.T) {
+	if testing.Short() {
+		t.Skip("Wine oracle: skipped in -short mode")
+	}
+	winetest.Require(t)
+	work := t.TempDir()
+	fx := buildPatchFixture(t, work)
+
+	// Expected installed tree: target halves, long names, v2 contents.
+	want := map[string]string{"added in v2.txt": string(fx.V2Src["new.txt"])}
+	for key, rel := range map[string]string{
+		"AppExe": "application.exe", "Readme": "readme.txt", "LibDll": "Library Files/library.dll",
+		"DataBin": "Library Files/big data file.bin", "DeepTxt": "Library Files/deep/deep.txt",
+	} {
+		want[rel] = string(fx.V2Src[fixtureSource[key]])
+	}
+
+	installed := func(p *winetest.Prefix) map[string]string {
+		dir := filepath.Join(p.ProgramFilesX86(), "Admin Test Product")
+		if _, err := os.Stat(dir); err != nil {
+			t.Fatalf("nothing installed in %s: %v", dir, err)
+		}
+		return treeSnapshot(t, dir)
+	}
+	msiexec := func(p *winetest.Prefix, args ...string) {
+		t.Helper()
+		code, log, err := p.Msiexec(args...)
+		if err != nil || code != 0 {
+			t.Fatalf("msiexec %v: exit %d, %v\n%s", args, code, err, tail(log, 3000))
+		}
+	}
+
+	// Reference: install v1, then msiexec /p.
+	ref := winetest.NewPrefix(t)
+	msiexec(ref, "/i", ref.WinPath(fx.V1))
+	msiexec(ref, "/p", ref.WinPath(fx.Patch), "REINSTALL=ALL", "REINSTALLMODE=omus")
+	refTree := installed(ref)
+	if d := diffTrees(want, refTree); d != "" {
+		t.Fatalf("Wine's msiexec /p did not give v2's files (the oracle itself is off):\n%s", d)
+	}
+
+	for _, short := range []bool{false, true} {
+		img := filepath.Join(work, map[bool]string{false: "image-long", true: "image-short"}[short])
+		mustCreate(t, fx.V1, img, short)
+		if _, err := ApplyPatch(context.Background(), filepath.Join(img, "product.msi"), fx.Patch, ApplyOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		p := winetest.NewPrefix(t)
+		msiexec(p, "/i", p.WinPath(filepath.Join(img, "product.msi")))
+		if d := diffTrees(refTree, installed(p)); d != "" {
+			t.Errorf("short=%v: install from the patched image differs from v1 + msiexec /p:\n%s", short, d)
+		}
+	}
+}
+
+func tail(s string, n int) string {
+	if len(s) > n {
+		return s[len(s)-n:]
+	}
+	return s
+}
