@@ -151,3 +151,31 @@ func TestLongStringRefs(t *testing.T) {
 		t.Errorf("BigStr stream %d bytes, want %d (6 per row)", len(raw), 66000*6)
 	}
 }
+
+// TestLongStringValue: a string of 64 KiB or more takes two pool entries but
+// one id, in msibuild's databases and in ours.
+func TestLongStringValue(t *testing.T) {
+	long := strings.Repeat("0123456789abcdef", 70000/16) + "end"
+	dir, idts := writeIDTs(t, map[string]string{
+		"Big": "K\tV\ns10\tL0\nBig\tK\na\tshort\nb\t" + long + "\nc\tafter\n",
+	})
+	src := msibuild(t, dir, idts)
+	db, err := Open(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tb, err := db.Table("Big")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r, ok := tb.Lookup("b"); !ok || r[1].Str() != long {
+		t.Fatalf("long value not read back (%d bytes)", len(r[1].Str()))
+	}
+	if r, ok := tb.Lookup("c"); !ok || r[1].Str() != "after" {
+		t.Fatal("string after the long one is wrong")
+	}
+	db.Close()
+	want := msidumpDir(t, src)
+	compareDumps(t, want, exportDir(t, src))
+	compareDumps(t, want, msidumpDir(t, rewrite(t, src)))
+}
