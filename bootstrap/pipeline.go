@@ -158,8 +158,20 @@ func (p *Pipeline) Plan(ctx context.Context) (*Plan, error) {
 	}
 	if plan.Code == exitcode.Success && len(plan.ToApply()) == 0 {
 		plan.Reason = "nothing to do: no patch applies to a target here"
+		if len(plan.Steps) > 0 && allAlreadyApplied(plan.Steps) {
+			plan.Reason = "nothing to do: already applied"
+		}
 	}
 	return plan, nil
+}
+
+func allAlreadyApplied(steps []Step) bool {
+	for _, s := range steps {
+		if !strings.Contains(s.Reason, "already applied") {
+			return false
+		}
+	}
+	return true
 }
 
 func patchApplies(steps []Step, file string) bool {
@@ -304,7 +316,6 @@ func (p *Pipeline) Run(ctx context.Context) *Result {
 	}
 	release := func() {}
 	if p.Lock != nil {
-		p.progress("waiting for other installations to finish (if any)...")
 		r, err := p.Lock(ctx)
 		if err != nil {
 			res.finish(exitcode.Of(err), err.Error())
@@ -323,9 +334,6 @@ func (p *Pipeline) Run(ctx context.Context) *Result {
 		if !sr.Code.IsSuccess() {
 			res.finish(sr.Code, fmt.Sprintf("%s: %s", filepath.Base(s.File), sr.Message))
 			return res
-		}
-		if sr.Message != "" {
-			p.progress("  %s", sr.Message)
 		}
 	}
 	in := RebootInput{Needed: res.RebootNeeded, Switch: p.Restart, UI: p.UI, RebootInQuietMode: p.Config.RebootInQuietMode}

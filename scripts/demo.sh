@@ -39,14 +39,14 @@ echo "== made updates/contoso-fix.msp:"
 
 "$bin" admin create v1.msi -d image --short-names=false
 echo "== administrative image of v1 in image/:"
-(cd image && find . -type f ! -name '.ohotfix*' | sort | xargs sha256sum | sed 's/^/   /')
+(cd image && find . -type f ! -name '.ohotfix*' -print0 | sort -z | xargs -0 sha256sum | sed 's/^/   /')
 
 cat > updates/ohotfix.ini <<INI
 [OHotfix]
 IsNormalUpdate=0
 AdminPath=$work/image/v1.msi
 AdminUsesShortFilenames=0
-OHotfixUILevel=q
+OHotfixUILevel=n
 ShowSuccessDialog=0
 INI
 echo "== ohotfix check updates  (detect + plan, changes nothing)"
@@ -58,7 +58,7 @@ status=$?
 set -e
 echo "   process status $status; full code in result.json: $(grep -o '"exit_code": [0-9]*' result.json | tail -1)"
 echo "== image after patching (compare with v2):"
-(cd image && find . -type f ! -name '.ohotfix*' | sort | xargs sha256sum | sed 's/^/   /')
+(cd image && find . -type f ! -name '.ohotfix*' -print0 | sort -z | xargs -0 sha256sum | sed 's/^/   /')
 for f in application.txt engine.dat; do
 	p=$(find image -name "$f" | head -1)
 	if cmp -s "$p" "v2/$f"; then echo "   $f now equals v2's"; else echo "   $f DIFFERS from v2's"; exit 1; fi

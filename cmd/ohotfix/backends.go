@@ -41,7 +41,7 @@ func wireBackends(o *bootstrap.Options) {
 // admin-image engine, or Windows Installer for client updates.
 func newBackend(cfg *bootstrap.Config, logs *bootstrap.Logs) (bootstrap.Backend, error) {
 	if cfg.AdminMode() {
-		return bootstrap.UnsupportedBackend{Reason: "admin engine not wired yet"}, nil
+		return bootstrap.NewAdminBackend(cfg), nil
 	}
 	return bootstrap.UnsupportedBackend{Reason: bootstrap.ClientUnsupportedReason()}, nil
 }
