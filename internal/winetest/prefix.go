@@ -1,7 +1,6 @@
 package winetest
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -52,6 +51,11 @@ func NewPrefix(t testing.TB) *Prefix {
 	server.Env = p.env
 	if err := server.Run(); err != nil {
 		t.Fatalf("winetest: start wineserver: %v", err)
+	}
+	// Start the session (services.exe, winedevice, ...) now, with no pipes attached, so that
+	// its one-off cost is paid here and no long-lived process inherits a command's output.
+	if err := p.startSession(); err != nil {
+		t.Fatal(err)
 	}
 	// Registered after t.TempDir, so it runs first: the server must be gone before its
 	// prefix directory is deleted.
@@ -164,10 +168,12 @@ func (p *Prefix) Run(ctx context.Context, exe string, args ...string) (stdout, s
 	cmd := exec.CommandContext(ctx, "wine", append([]string{wexit, p.WinPath(exitFile), exe}, args...)...)
 	cmd.Env = p.env
 	cmd.WaitDelay = 10 * time.Second
-	var out, errOut bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errOut
-	runErr := cmd.Run()
-	stdout, stderr = out.String(), errOut.String()
+	// Output goes to files, not pipes: a Windows process started on the way (Wine's services,
+	// a custom-action server) can inherit the handles and outlive the command, and os/exec
+	// would then wait for pipe EOF until WaitDelay.
+	outFile, errFile := exitFile+".stdout", exitFile+".stderr"
+	runErr := runToFiles(cmd, outFile, errFile)
+	stdout, stderr = readText(outFile), readText(errFile)
 	code, readErr := os.ReadFile(exitFile)
 	if readErr != nil {
 		// wexit writes the file after the child exits, so its absence means the program never
@@ -205,4 +211,48 @@ func (p *Prefix) Msiexec(args ...string) (exit int, logText string, err error) {
 		return exit, "", fmt.Errorf("winetest: msiexec wrote no log: %v (stdout %q, stderr %q)", readErr, stdout, stderr)
 	}
 	return exit, decodeLog(raw), nil
+}
+
+// runToFiles runs cmd with stdout and stderr written to the named files.
+func runToFiles(cmd *exec.Cmd, stdoutPath, stderrPath string) error {
+	outF, err := os.Create(stdoutPath)
+	if err != nil {
+		return err
+	}
+	defer outF.Close()
+	errF, err := os.Create(stderrPath)
+	if err != nil {
+		return err
+	}
+	defer errF.Close()
+	cmd.Stdout, cmd.Stderr = outF, errF
+	return cmd.Run()
+}
+
+// readText returns a file's content, or "" when it cannot be read.
+func readText(path string) string {
+	b, _ := os.ReadFile(path)
+	return string(b)
+}
+
+// startSession runs wineboot (session start-up only, the prefix is already initialised). Under
+// heavy load its first attempt occasionally fails while the just-started wineserver settles, so
+// it is retried; output goes to a file, never a pipe (see Run).
+func (p *Prefix) startSession() error {
+	var err error
+	for attempt := 1; attempt <= 3; attempt++ {
+		logPath := filepath.Join(p.scratch(), fmt.Sprintf("wineboot-%d.log", attempt))
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+		boot := exec.CommandContext(ctx, "wineboot")
+		boot.Env = p.env
+		err = runToFiles(boot, logPath, logPath+".err")
+		cancel()
+		if err == nil {
+			return nil
+		}
+		err = fmt.Errorf("winetest: start Wine session (wineboot, attempt %d): %v\n%s%s",
+			attempt, err, readText(logPath), readText(logPath+".err"))
+		time.Sleep(time.Duration(attempt) * 500 * time.Millisecond)
+	}
+	return err
 }

@@ -220,16 +220,6 @@ func TestMsiexecInstallsAndRemovesProduct(t *testing.T) {
 	}
 }
 
-func TestMsiexecMissingPackageFails(t *testing.T) {
-	Require(t)
-	p := newTimedPrefix(t)
-	exit, _ := timedMsiexec(t, p, "/i", p.WinPath(filepath.Join(t.TempDir(), "absent.msi")))
-	// 1619 ERROR_INSTALL_PACKAGE_OPEN_FAILED: a 4-digit code proves exit codes are not truncated.
-	if exit != 1619 {
-		t.Fatalf("msiexec /i of a missing package: exit %d, want 1619", exit)
-	}
-}
-
 // TestMsiapplyFixMst applies the shared fix.mst to tiny.msi with Wine's msi.dll and checks the
 // three documented changes, reading the result both with Wine (msiquery) and with msitools.
 func TestMsiapplyFixMst(t *testing.T) {
@@ -278,6 +268,17 @@ func TestMsiapplyFixMst(t *testing.T) {
 	if strings.Contains(string(idt), "CompDocs") {
 		t.Errorf("msiinfo still sees the deleted FeatureComponents row:\n%s", idt)
 	}
+
+	// Something that is not a compound file is refused with an error code, not applied.
+	junk := filepath.Join(t.TempDir(), "junk.mst")
+	if err := os.WriteFile(junk, []byte("this is not a compound file"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, msg = p.ApplyTransform(t, filepath.Join(gen, "tiny.msi"), junk, filepath.Join(t.TempDir(), "junk.msi"), 0)
+	if code == 0 {
+		t.Fatalf("a junk transform applied without error: %s", msg)
+	}
+	t.Logf("Wine rejects a junk transform with error %d: %s", code, strings.TrimSpace(msg))
 }
 
 func checkRows(t *testing.T, what string, got, want [][]string) {
@@ -285,22 +286,6 @@ func checkRows(t *testing.T, what string, got, want [][]string) {
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("%s: rows %q, want %q", what, got, want)
 	}
-}
-
-func TestMsiapplyReportsBadTransform(t *testing.T) {
-	Require(t)
-	gen := generatedDir(t)
-	p := newTimedPrefix(t)
-	dir := t.TempDir()
-	junk := filepath.Join(dir, "junk.mst")
-	if err := os.WriteFile(junk, []byte("this is not a compound file"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	code, msg := p.ApplyTransform(t, filepath.Join(gen, "tiny.msi"), junk, filepath.Join(dir, "out.msi"), 0)
-	if code == 0 {
-		t.Fatalf("a junk transform applied without error: %s", msg)
-	}
-	t.Logf("Wine rejects a junk transform with error %d: %s", code, strings.TrimSpace(msg))
 }
 
 // TestWineMsiexecBehaviour pins down what Wine 8's msiexec does with the patch skeleton and
@@ -342,6 +327,18 @@ func TestWineMsiexecBehaviour(t *testing.T) {
 	}
 	if len(patches) != 1 || patches[0].Transforms != ":T1;:#T1" {
 		t.Errorf("registered patches = %+v, want one with transforms :T1;:#T1", patches)
+	}
+
+	// Error codes: a missing package is ERROR_FILE_NOT_FOUND (2) in Wine 8, where Windows
+	// says 1619 (ERROR_INSTALL_PACKAGE_OPEN_FAILED); removing an unknown product is 1605 in
+	// both, which also proves exit codes above 255 arrive intact.
+	exit, _ = timedMsiexec(t, p, "/i", p.WinPath(filepath.Join(t.TempDir(), "absent.msi")))
+	if exit != 2 && exit != 1619 {
+		t.Errorf("msiexec /i of a missing package: exit %d, want 2 (Wine 8) or 1619 (Windows)", exit)
+	}
+	exit, _ = timedMsiexec(t, p, "/x", "{00000000-1111-2222-3333-444444444444}")
+	if exit != 1605 {
+		t.Errorf("msiexec /x of an unknown product: exit %d, want 1605", exit)
 	}
 
 	// Administrative installs: Wine 8 has no handler for the ADMIN top-level action and
