@@ -135,9 +135,11 @@ func applyLocked(ctx context.Context, imageMsi, patchPath string, opts ApplyOpti
 		return res, nil
 	}
 
+	start := time.Now()
 	if err := applyTransforms(db, p, &res, log); err != nil {
 		return res, err
 	}
+	log.Debug("admin: transforms applied", zap.Duration("took", time.Since(start)))
 	short := im.ShortNames
 	if opts.ShortNames != nil {
 		short = *opts.ShortNames
@@ -146,13 +148,19 @@ func applyLocked(ctx context.Context, imageMsi, patchPath string, opts ApplyOpti
 				zap.Bool("short_names", short), zap.Bool("image_short_names", im.ShortNames))
 		}
 	}
-	jobs, err := patchJobs(db, p, imageDir(imageMsi), short, &res, log)
+	jobs, cabs, err := patchJobs(db, p, imageDir(imageMsi), short, &res, log)
+	defer func() {
+		for _, c := range cabs {
+			c.Close()
+		}
+	}()
 	if err != nil {
 		return res, err
 	}
 	if err := updateImageDatabase(db, p, patchPath, &res); err != nil {
 		return res, err
 	}
+	log.Debug("admin: files planned, database updated", zap.Int("files", len(jobs)), zap.Duration("took", time.Since(start)))
 	dbJob := &copyJob{Dst: filepath.Base(imageMsi), Write: func(dst string) error {
 		if err := db.WriteFile(dst); err != nil {
 			return fmt.Errorf("writing the new image database: %w", err)
@@ -219,17 +227,17 @@ func applyTransforms(db *msi.Database, p *patch.Patch, res *ApplyResult, log *za
 }
 
 // patchJobs decides where each delivered file goes in the image.
-func patchJobs(db *msi.Database, p *patch.Patch, dir string, short bool, res *ApplyResult, log *zap.Logger) ([]copyJob, error) {
+// The cabinet readers it returns stay open for the jobs; close them after.
+func patchJobs(db *msi.Database, p *patch.Patch, dir string, short bool, res *ApplyResult, log *zap.Logger) (jobs []copyJob, readers []*cab.Reader, err error) {
 	files, err := p.Files(db)
 	if err != nil {
-		return nil, exitcode.Wrap(exitcode.PatchInvalid, err)
+		return nil, nil, exitcode.Wrap(exitcode.PatchInvalid, err)
 	}
 	lay, err := buildLayout(db, short)
 	if err != nil {
-		return nil, exitcode.Wrap(exitcode.PackageInvalid, err)
+		return nil, nil, exitcode.Wrap(exitcode.PackageInvalid, err)
 	}
 	cabs := map[string]map[string]*cab.File{}
-	var jobs []copyJob
 	for _, f := range files {
 		if !f.Known {
 			log.Debug("admin: cabinet member without a File row ignored", zap.String("member", f.Key))
@@ -249,8 +257,9 @@ func patchJobs(db *msi.Database, p *patch.Patch, dir string, short bool, res *Ap
 		if !ok {
 			cr, err := p.OpenCabinet(f.Cabinet)
 			if err != nil {
-				return nil, exitcode.Wrap(exitcode.PatchInvalid, err)
+				return nil, readers, exitcode.Wrap(exitcode.PatchInvalid, err)
 			}
+			readers = append(readers, cr)
 			members = map[string]*cab.File{}
 			for _, m := range cr.Files {
 				members[m.Name] = m
@@ -259,7 +268,7 @@ func patchJobs(db *msi.Database, p *patch.Patch, dir string, short bool, res *Ap
 		}
 		m, ok := members[f.Key]
 		if !ok {
-			return nil, exitcode.New(exitcode.PatchInvalid, "cabinet %s has no member %s", f.Cabinet, f.Key)
+			return nil, readers, exitcode.New(exitcode.PatchInvalid, "cabinet %s has no member %s", f.Cabinet, f.Key)
 		}
 		_, statErr := os.Lstat(filepath.Join(dir, filepath.FromSlash(lf.RelPath)))
 		switch {
@@ -270,11 +279,11 @@ func patchJobs(db *msi.Database, p *patch.Patch, dir string, short bool, res *Ap
 			res.FilesAdded++
 			log.Info("admin: file added", zap.String("file", f.Key), zap.String("path", lf.RelPath), zap.Int64("size", m.Size))
 		default:
-			return nil, exitcode.Wrap(exitcode.Fatal, statErr)
+			return nil, readers, exitcode.Wrap(exitcode.Fatal, statErr)
 		}
 		jobs = append(jobs, copyJob{Member: m, Dst: lf.RelPath, Size: m.Size})
 	}
-	return jobs, nil
+	return jobs, readers, nil
 }
 
 // updateImageDatabase makes the patched database describe the image: the

@@ -63,6 +63,7 @@ func transact(ctx context.Context, imageDir string, jobs []copyJob, last *copyJo
 		log.Debug("admin: staged", zap.String("file", j.Dst), zap.Int64("size", j.Size))
 		return nil
 	}
+	start := time.Now()
 	err = runJobs(jobs, stageOne)
 	if err == nil && last != nil {
 		err = stageOne(*last)
@@ -75,6 +76,7 @@ func transact(ctx context.Context, imageDir string, jobs []copyJob, last *copyJo
 		}
 		return exitcode.New(exitcode.Fatal, "staging the new files in %s failed, the image was not changed: %w", filepath.Join(imageDir, stageDirName), err)
 	}
+	log.Debug("admin: new files and database staged", zap.Int("files", len(jobs)), zap.Duration("took", time.Since(start)))
 	if err := t.commit(); err != nil {
 		log.Error("admin: switching the image over failed", zap.Error(err))
 		return exitcode.New(exitcode.Fatal, "updating the image %s: %w", imageDir, err)

@@ -104,6 +104,7 @@ func (t *txn) commit() error {
 		}
 	}
 	t.j.Dirs = t.missingDirs()
+	start := time.Now()
 	if err := fileOp("sync", t.stage); err != nil {
 		t.abort()
 		return err
@@ -112,6 +113,7 @@ func (t *txn) commit() error {
 		t.abort()
 		return fmt.Errorf("syncing staged files: %w", err)
 	}
+	t.log.Debug("admin: staged files synced", zap.Int("files", len(staged)), zap.Duration("took", time.Since(start)))
 	if err := fileOp("journal", t.stage); err != nil {
 		t.abort()
 		return err
@@ -120,6 +122,7 @@ func (t *txn) commit() error {
 		t.abort()
 		return fmt.Errorf("writing the journal: %w", err)
 	}
+	start = time.Now()
 	if err := t.switchOver(); err != nil {
 		if uerr := undo(t.root, &t.j, t.log); uerr != nil {
 			return fmt.Errorf("%w; rolling back also failed (%v): the journal in %s stays for the next run", err, uerr, t.stage)
@@ -139,7 +142,11 @@ func (t *txn) commit() error {
 	if err := syncDir(t.stage); err != nil {
 		t.log.Warn("admin: syncing the staging folder", zap.Error(err))
 	}
-	return finish(t.root, &t.j)
+	t.log.Debug("admin: switched over and committed", zap.Duration("took", time.Since(start)))
+	start = time.Now()
+	err = finish(t.root, &t.j)
+	t.log.Debug("admin: cleaned up", zap.Duration("took", time.Since(start)))
+	return err
 }
 
 func (t *txn) abs(rel string) string { return filepath.Join(t.root, filepath.FromSlash(rel)) }
