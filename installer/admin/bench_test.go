@@ -243,4 +243,3 @@ func BenchmarkCreate(b *testing.B) {
 	}
 	b.SetBytes(int64(mib) << 20)
 }
-
