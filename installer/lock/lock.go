@@ -91,8 +91,8 @@ type BusyError struct {
 }
 
 func (e *BusyError) Error() string {
-	return fmt.Sprintf("another installation is running: %s holds %s (waited %s)",
-		e.Holder, e.Lock, e.Waited.Round(time.Millisecond))
+	return fmt.Sprintf("another installation is running: %s (waited %s for %s)",
+		e.Holder, e.Waited.Round(time.Millisecond), e.Lock)
 }
 
 // Acquire takes the machine-wide running-install lock, waiting as opts say.
