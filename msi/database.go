@@ -84,8 +84,17 @@ type Database struct {
 	poolDirty    bool // code page changed
 }
 
-// New returns an empty database of the given kind, code page 0.
+// New returns an empty database of the given kind, code page 0. Written as
+// is, it holds an empty string pool (and, for packages and patches, empty
+// catalog tables), which every reader requires.
 func New(kind Container) *Database {
+	db := newDatabase(kind)
+	db.schemaDirty = kind != Transform
+	db.poolSet = kind == Transform
+	return db
+}
+
+func newDatabase(kind Container) *Database {
 	return &Database{
 		container: kind,
 		rootCLSID: kind.CLSID(),
@@ -147,7 +156,7 @@ func FromStorage(rd *cfb.Reader, st *cfb.Entry) (*Database, error) {
 }
 
 func fromStorage(rd *cfb.Reader, root *cfb.Entry) (*Database, error) {
-	db := New(Package)
+	db := newDatabase(Package)
 	db.rd = rd
 	db.rootCLSID = root.CLSID
 	switch root.CLSID {

@@ -248,3 +248,28 @@ func mustRows(t *testing.T, db *Database, name string, cols []Column) []Row {
 	}
 	return rows
 }
+
+// TestEmptyDatabases: a new, empty package, patch or transform is written
+// with the streams readers require (msiinfo opens the package and patch).
+func TestEmptyDatabases(t *testing.T) {
+	for _, kind := range []Container{Package, Patch, Transform} {
+		out := filepath.Join(t.TempDir(), "empty")
+		if err := New(kind).WriteFile(out); err != nil {
+			t.Fatal(err)
+		}
+		db, err := Open(out)
+		if err != nil {
+			t.Fatalf("%v: %v", kind, err)
+		}
+		if db.Container() != kind || len(db.Tables()) != 0 || db.Pool() == nil {
+			t.Errorf("%v: reopened as %v with %d tables", kind, db.Container(), len(db.Tables()))
+		}
+		db.Close()
+		if kind != Transform {
+			needTool(t, "msiinfo", "msitools")
+			if got := run(t, "", "msiinfo", "tables", out); got != "_SummaryInformation\n_ForceCodepage\n" {
+				t.Errorf("%v: msiinfo tables = %q", kind, got)
+			}
+		}
+	}
+}
