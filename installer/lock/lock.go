@@ -35,6 +35,16 @@ const DefaultTimeout = 600 * time.Second
 // NoWait as Options.Timeout makes Acquire try once and return at once.
 const NoWait time.Duration = -1
 
+// WaitFromSeconds turns the ini extension key InstallerWaitSeconds into
+// Options.Timeout: n > 0 waits n seconds, n <= 0 does not wait at all.
+// (An absent key means DefaultTimeout: leave Timeout zero.)
+func WaitFromSeconds(n int) time.Duration {
+	if n <= 0 {
+		return NoWait
+	}
+	return time.Duration(n) * time.Second
+}
+
 // ImageLockName is the lock file the admin engine takes inside an
 // administrative image's folder (AcquireFile(ctx, filepath.Join(dir,
 // ImageLockName), opts)). The file stays after release: deleting a lock file

@@ -431,9 +431,11 @@ func TestWaiterGetsLockAfterRelease(t *testing.T) {
 	wg.Add(1)
 	var got *Handle
 	var gerr error
+	var logs []string
 	go func() {
 		defer wg.Done()
-		got, gerr = Acquire(context.Background(), Options{Dir: dir, Timeout: 10 * time.Second, MinBackoff: 5 * time.Millisecond, MaxBackoff: 20 * time.Millisecond})
+		got, gerr = Acquire(context.Background(), Options{Dir: dir, Timeout: 10 * time.Second, MinBackoff: 5 * time.Millisecond, MaxBackoff: 20 * time.Millisecond,
+			Logf: func(f string, a ...any) { logs = append(logs, fmt.Sprintf(f, a...)) }})
 	}()
 	time.Sleep(60 * time.Millisecond)
 	h.Release()
@@ -444,7 +446,18 @@ func TestWaiterGetsLockAfterRelease(t *testing.T) {
 	if got.TookOver != nil {
 		t.Errorf("clean release reported as takeover: %+v", got.TookOver)
 	}
+	if len(logs) != 2 || !strings.Contains(logs[0], "held by pid") || !strings.Contains(logs[1], "acquired") {
+		t.Errorf("logs %q: want the holder, then the acquisition", logs)
+	}
 	got.Release()
+}
+
+func TestWaitFromSeconds(t *testing.T) {
+	for n, want := range map[int]time.Duration{600: 10 * time.Minute, 1: time.Second, 0: NoWait, -5: NoWait} {
+		if got := WaitFromSeconds(n); got != want {
+			t.Errorf("WaitFromSeconds(%d) = %s, want %s", n, got, want)
+		}
+	}
 }
 
 func BenchmarkAcquireRelease(b *testing.B) {

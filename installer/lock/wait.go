@@ -57,6 +57,9 @@ func wait(ctx context.Context, l locker, opts Options) (*Handle, error) {
 			return nil, exitcode.Wrap(exitcode.Fatal, err)
 		}
 		if ok {
+			if try > 0 {
+				logf("lock %s acquired after waiting %s", l.name(), time.Since(start).Round(time.Millisecond))
+			}
 			return newHandle(l, opts, logf), nil
 		}
 		h := l.holder()
