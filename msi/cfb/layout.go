@@ -35,6 +35,7 @@ type layout struct {
 	miniSecs     uint32
 	totalSectors uint32
 	bigStreams   []*dirEntry // regular-sector streams in file order
+	storages     map[*Node]bool
 }
 
 // v3MaxStream is MS-CFB's limit on a stream in a version 3 file.
@@ -44,7 +45,7 @@ const v3MaxStream = 0x80000000
 // red-black tree, and assigns sectors: FAT, DIFAT, directory, mini FAT, mini
 // stream, then the regular streams, each chain contiguous.
 func planLayout(root *Node, version int) (*layout, error) {
-	l := &layout{version: version, shift: 9}
+	l := &layout{version: version, shift: 9, storages: map[*Node]bool{root: true}}
 	if version == 4 {
 		l.shift = 12
 	}
@@ -138,6 +139,12 @@ func (l *layout) addChildren(p *dirEntry) error {
 		}
 		e := &dirEntry{node: n, units: u, typ: TypeStream, left: noStream, right: noStream, child: noStream}
 		if n.Storage {
+			// A storage reachable twice would make the tree a graph (or a
+			// cycle, recursing forever); streams may be shared freely.
+			if l.storages[n] {
+				return treeErr("storage %q appears twice in the tree", n.Name)
+			}
+			l.storages[n] = true
 			e.typ = TypeStorage
 		} else {
 			e.size = n.streamSize()

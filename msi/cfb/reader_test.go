@@ -286,3 +286,21 @@ func TestStreamReaderSeeker(t *testing.T) {
 		t.Fatalf("OpenStream(root): %v", err)
 	}
 }
+
+// TestConcurrentReads reads every stream of a file from several goroutines
+// at once through one Reader (run with -race to check the sharing).
+func TestConcurrentReads(t *testing.T) {
+	r, _ := openFile(t, filepath.Join(corpusDir(t, "generated"), "hand.msp"))
+	want := flatTree(t, r)
+	errs := make(chan string, 8)
+	for g := 0; g < 8; g++ {
+		go func() {
+			errs <- diffTrees(want, flatTree(t, r))
+		}()
+	}
+	for g := 0; g < 8; g++ {
+		if d := <-errs; d != "" {
+			t.Fatal(d)
+		}
+	}
+}

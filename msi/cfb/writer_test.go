@@ -297,6 +297,14 @@ func TestWriteRejectsInvalidTrees(t *testing.T) {
 			}
 		})
 	}
+	cyclic := &Node{Name: "loop", Storage: true}
+	cyclic.Children = []*Node{cyclic}
+	if err := Write(io.Discard, &Node{Storage: true, Children: []*Node{cyclic}}, nil); !errors.Is(err, ErrInvalidTree) {
+		t.Fatalf("cyclic tree: %v", err)
+	}
+	if err := Write(io.Discard, &Node{Storage: true, Children: []*Node{{Name: "root", Storage: true}}}, nil); err != nil {
+		t.Fatalf("a storage named like the root is fine: %v", err)
+	}
 	if err := Write(io.Discard, &Node{Storage: true}, &WriteOptions{Version: 5}); !errors.Is(err, ErrInvalidTree) {
 		t.Fatalf("version 5: %v", err)
 	}
