@@ -72,7 +72,11 @@ func planLayout(root *Node, version int) (*layout, error) {
 		case e.size < miniStreamCutoff:
 			e.mini = true
 			e.start = l.miniSectors
-			l.miniSectors += uint32((e.size + miniSectorSize - 1) / miniSectorSize)
+			next := int64(l.miniSectors) + (e.size+miniSectorSize-1)/miniSectorSize
+			if next > int64(maxRegSect) {
+				return nil, treeErr("too many small streams for one mini stream")
+			}
+			l.miniSectors = uint32(next)
 		default:
 			bigSectors += (e.size + ss - 1) / ss
 			l.bigStreams = append(l.bigStreams, e)
