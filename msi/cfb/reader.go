@@ -204,7 +204,11 @@ func (r *Reader) miniStream() (*Stream, error) {
 	return r.mini, r.miniErr
 }
 
-// OpenStream returns a reader over the stream e.
+// OpenStream returns a reader over the stream e. It follows and checks the
+// stream's sector chain (loops, out-of-range or missing sectors are
+// ErrCorrupt); the bytes are read only through the returned Stream. In a
+// truncated file (VBRuntime.msi in the corpus is one) the streams that lie
+// wholly before the cut still open and read normally.
 func (r *Reader) OpenStream(e *Entry) (*Stream, error) {
 	if e == nil || e.Type != TypeStream {
 		return nil, ErrNotStream
