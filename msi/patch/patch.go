@@ -2,6 +2,7 @@ package patch
 
 import (
 	"fmt"
+	"io"
 	"strings"
 
 	"github.com/ohotfix/ohotfix/msi"
@@ -53,6 +54,17 @@ func Open(path string) (*Patch, error) {
 		return nil, err
 	}
 	return p, nil
+}
+
+// OpenReader reads a patch from r (size bytes); r must stay readable while
+// the patch is used. Every error is an *InvalidError except read failures
+// of r itself.
+func OpenReader(r io.ReaderAt, size int64) (*Patch, error) {
+	db, err := msi.OpenReader(r, size)
+	if err != nil {
+		return nil, classify(err, "not a readable compound file")
+	}
+	return FromDatabase(db)
 }
 
 // FromDatabase reads a patch opened as an msi.Database (root CLSID of a

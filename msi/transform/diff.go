@@ -218,13 +218,28 @@ func diffRows(oldT, newT *msi.Table, cols []msi.Column, carry uint32, streams ma
 		if oldIdx[rowKey(cols, n)] {
 			continue
 		}
-		rec := Record{Op: OpInsert, Mask: uint16(len(cols))<<8 | 1, Present: 1<<len(cols) - 1, Values: n.Clone()}
+		rec := insertRecord(cols, n.Clone())
 		if err := collectBinary(newT, cols, &rec, n, streams); err != nil {
 			return nil, false, err
 		}
 		recs = append(recs, rec)
 	}
 	return recs, wide, nil
+}
+
+// insertRecord is a full-row record. Trailing NULL cells are left out when
+// a binary column is among them: Wine's reader opens the "Table.Key"
+// stream for every binary cell a record carries, even a NULL one, and drops
+// the row when there is none; a shorter record means the same to every
+// reader (missing trailing columns are NULL).
+func insertRecord(cols []msi.Column, row msi.Row) Record {
+	n := len(cols)
+	for i := len(cols) - 1; i >= 0 && row[i].IsNull() && !cols[i].Type.IsKey(); i-- {
+		if cols[i].Type.IsBinary() {
+			n = i
+		}
+	}
+	return Record{Op: OpInsert, Mask: uint16(n)<<8 | 1, Present: 1<<n - 1, Values: row}
 }
 
 // sameCell compares two cells; binary cells by their stream data.

@@ -38,10 +38,26 @@ func TestWineApplyMatchesOurs(t *testing.T) {
 	if err := ours.WriteFile(oursPath); err != nil {
 		t.Fatal(err)
 	}
+	schemaPath := filepath.Join(t.TempDir(), "schema.mst")
+	base2, err := msi.Open(gen + "/tiny.msi")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer base2.Close()
+	upd2 := schemaChanged(t, gen+"/tiny.msi")
+	defer upd2.Close()
+	schemaT, err := Diff(base2, upd2, DiffOptions{Validate: ValProduct})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := schemaT.WriteFile(schemaPath); err != nil {
+		t.Fatal(err)
+	}
 	p := winetest.NewPrefix(t)
 	for _, c := range []struct{ name, db, mst string }{
 		{"fix.mst", gen + "/tiny.msi", gen + "/fix.mst"},
 		{"generated", prod.V1, oursPath},
+		{"schema", gen + "/tiny.msi", schemaPath},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			out := filepath.Join(t.TempDir(), "wine.msi")
