@@ -208,13 +208,31 @@ func (db *Database) rebuild() error {
 			crows = append(crows, Row{Str(t.name), Int(int32(i + 1)), Str(c.Name), Int(int32(int16(c.Type)))})
 		}
 	}
-	counts := map[string]int{}
+	hint := 1024
+	if db.pool != nil {
+		hint += db.pool.Count()
+	}
+	uses := make(map[string]*strUse, hint)
+	block := make([]strUse, 0, hint) // strUse values, allocated in blocks
 	countRows := func(cols []Column, rows []Row) {
-		for _, r := range rows {
-			for c, col := range cols {
-				if col.Type&TypeString != 0 && !col.Type.IsBinary() && r[c].kind == KindString {
-					counts[r[c].s]++
+		for c, col := range cols {
+			if col.Type&TypeString == 0 || col.Type.IsBinary() {
+				continue
+			}
+			for _, r := range rows {
+				if r[c].kind != KindString {
+					continue
 				}
+				u := uses[r[c].s]
+				if u == nil {
+					if len(block) == cap(block) {
+						block = make([]strUse, 0, 4096)
+					}
+					block = append(block, strUse{})
+					u = &block[len(block)-1]
+					uses[r[c].s] = u
+				}
+				u.n++
 			}
 		}
 	}
@@ -223,7 +241,7 @@ func (db *Database) rebuild() error {
 	for _, t := range tables {
 		countRows(t.columns, t.rows)
 	}
-	pool := buildPool(db.pool, counts, db.codepage)
+	pool := buildPool(db.pool, uses, db.codepage)
 	poolBytes, dataBytes, err := pool.Encode()
 	if err != nil {
 		return err
@@ -266,24 +284,32 @@ func (db *Database) rebuild() error {
 	return nil
 }
 
+// strUse counts the cells using a string and records its new id.
+type strUse struct {
+	n  int
+	id uint32
+}
+
 // buildPool keeps the ids strings had in old, drops strings no longer used
 // (they become holes), puts new strings in the lowest free ids, and sets
 // every reference count to the number of cells using the string.
-func buildPool(old *StringPool, counts map[string]int, cp int) *StringPool {
+func buildPool(old *StringPool, uses map[string]*strUse, cp int) *StringPool {
 	p := NewStringPool(cp)
-	placed := make(map[string]bool, len(counts))
 	if old != nil {
 		p.strs = make([]string, len(old.strs))
 		for id, s := range old.strs {
-			if id > 0 && s != "" && counts[s] > 0 && !placed[s] {
+			if id == 0 || s == "" {
+				continue
+			}
+			if u := uses[s]; u != nil && u.id == 0 {
 				p.strs[id] = s
-				placed[s] = true
+				u.id = uint32(id)
 			}
 		}
 	}
 	var fresh []string
-	for s := range counts {
-		if !placed[s] {
+	for s, u := range uses {
+		if u.id == 0 {
 			fresh = append(fresh, s)
 		}
 	}
@@ -298,16 +324,17 @@ func buildPool(old *StringPool, counts map[string]int, cp int) *StringPool {
 		} else {
 			p.strs = append(p.strs, s)
 		}
+		uses[s].id = uint32(id)
 		id++
 	}
 	for len(p.strs) > 1 && p.strs[len(p.strs)-1] == "" {
 		p.strs = p.strs[:len(p.strs)-1]
 	}
 	p.refs = make([]uint16, len(p.strs))
-	for i, s := range p.strs {
-		if n := counts[s]; s != "" && n > 0 {
-			p.refs[i] = uint16(min(n, 0xFFFF))
-		}
+	p.index = make(map[string]uint32, len(uses))
+	for s, u := range uses {
+		p.refs[u.id] = uint16(min(u.n, 0xFFFF))
+		p.index[s] = u.id
 	}
 	return p
 }

@@ -207,17 +207,25 @@ func (p *StringPool) Encode() (pool, data []byte, err error) {
 			pool = binary.LittleEndian.AppendUint32(pool, 0)
 			continue
 		}
-		b, err := cc.encode(s)
-		if err != nil {
-			return nil, nil, fmt.Errorf("msi: string id %d %q: %v", id, truncate(s, 40), err)
+		n := len(s)
+		var enc []byte // nil when s is stored as is
+		if cc.cp != CodepageUTF8 && !isASCIIString(s) {
+			if enc, err = cc.encode(s); err != nil {
+				return nil, nil, fmt.Errorf("msi: string id %d %q: %v", id, truncate(s, 40), err)
+			}
+			n = len(enc)
 		}
-		if len(b) >= 1<<16 {
+		if n >= 1<<16 {
 			pool = binary.LittleEndian.AppendUint16(pool, 0)
-			pool = binary.LittleEndian.AppendUint16(pool, uint16(len(b)>>16))
+			pool = binary.LittleEndian.AppendUint16(pool, uint16(n>>16))
 		}
-		pool = binary.LittleEndian.AppendUint16(pool, uint16(len(b)))
+		pool = binary.LittleEndian.AppendUint16(pool, uint16(n))
 		pool = binary.LittleEndian.AppendUint16(pool, p.refs[id])
-		data = append(data, b...)
+		if enc != nil {
+			data = append(data, enc...)
+		} else {
+			data = append(data, s...)
+		}
 	}
 	return pool, data, nil
 }

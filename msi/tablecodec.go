@@ -222,14 +222,21 @@ func EncodeRows(table string, cols []Column, rows []Row, pool *StringPool) ([]by
 	return out, nil
 }
 
-// keyString is a map key for a row's primary key values.
+// keyString is a map key for a row's primary key values. The common single
+// string key is used as is (no allocation); a column holds one kind only, and
+// the empty string is NULL, so keys of one table cannot collide.
 func keyString(cols []Column, row Row) string {
 	var b strings.Builder
+	nkeys := 0
 	for c, col := range cols {
 		if !col.Type.IsKey() || c >= len(row) {
 			continue
 		}
+		nkeys++
 		v := row[c]
+		if nkeys == 1 && v.kind == KindString && (c+1 >= len(cols) || !cols[c+1].Type.IsKey()) {
+			return v.s
+		}
 		b.WriteByte(byte('0' + v.kind))
 		switch v.kind {
 		case KindInt:
