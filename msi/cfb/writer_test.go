@@ -424,3 +424,45 @@ func TestCompareNames(t *testing.T) {
 		}
 	}
 }
+
+// TestDIFATVersion4 needs a 480 MB file (v4 FAT sectors map 4 MiB each, so
+// the header's 109 slots cover 436 MiB); set OHOTFIX_CFB_LARGE=1 to run it.
+func TestDIFATVersion4(t *testing.T) {
+	if os.Getenv("OHOTFIX_CFB_LARGE") != "1" {
+		t.Skip("set OHOTFIX_CFB_LARGE=1 to write and check a 480 MB version 4 file")
+	}
+	root := &Node{Storage: true}
+	const streams, each = 120, 4 << 20
+	for i := 0; i < streams; i++ {
+		root.Children = append(root.Children, &Node{Name: "s" + strconv.Itoa(i), Source: patternSource{byte(i), each}, Size: each})
+	}
+	path := filepath.Join(t.TempDir(), "big-v4.cfb")
+	if err := WriteFile(path, root, &WriteOptions{Version: 4}); err != nil {
+		t.Fatal(err)
+	}
+	r, f := openFile(t, path)
+	hdr := make([]byte, headerSize)
+	if _, err := f.ReadAt(hdr, 0); err != nil {
+		t.Fatal(err)
+	}
+	if n := binary.LittleEndian.Uint32(hdr[0x48:]); n == 0 || r.Version() != 4 {
+		t.Fatalf("version %d with %d DIFAT sectors; want 4 with at least one", r.Version(), n)
+	}
+	if len(r.Root().Children) != streams {
+		t.Fatalf("%d streams", len(r.Root().Children))
+	}
+	// The last streams are mapped by FAT sectors listed in the DIFAT sector.
+	for _, i := range []int{0, 60, 118, 119} {
+		name := "s" + strconv.Itoa(i)
+		got, err := r.ReadStream(r.Root().Child(name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got, patternSource{byte(i), each}.bytes()) {
+			t.Fatalf("%s: contents differ", name)
+		}
+	}
+	if got := sevenZipList(t, path); len(got) != streams || got["s119"] != strconv.Itoa(each) {
+		t.Fatalf("7z lists %d entries, s119 size %q", len(got), got["s119"])
+	}
+}
