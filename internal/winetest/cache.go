@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strings"
+	"time"
 
 	"github.com/gofrs/flock"
 )
@@ -71,4 +73,26 @@ func randomSuffix() string {
 	var b [6]byte
 	rand.Read(b[:])
 	return hex.EncodeToString(b[:])
+}
+
+// staleAfter is how long an outdated cache entry is kept: long enough for a test binary built
+// from an older checkout, still running, to finish with it.
+const staleAfter = time.Hour
+
+// pruneStale removes entries of root named prefix* other than keep that have not been modified
+// for staleAfter. Templates are ~700 MB each, so outdated ones (older Wine, older shim) must
+// not pile up.
+func pruneStale(root, prefix, keep string) {
+	entries, err := os.ReadDir(root)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		if !e.IsDir() || e.Name() == keep || !strings.HasPrefix(e.Name(), prefix) {
+			continue
+		}
+		if info, err := e.Info(); err == nil && time.Since(info.ModTime()) > staleAfter {
+			os.RemoveAll(filepath.Join(root, e.Name()))
+		}
+	}
 }

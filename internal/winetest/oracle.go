@@ -2,6 +2,7 @@ package winetest
 
 import (
 	"context"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -51,6 +52,44 @@ func (p *Prefix) Query(t testing.TB, db, sql string) [][]string {
 		t.Fatalf("winetest: msiquery %q on %s: error %d: %s", sql, db, exit, strings.TrimSpace(stderr))
 	}
 	return parseRows(stdout)
+}
+
+// QueryPatch is Query for a patch (.msp), opened read-only with MSIDBOPEN_PATCHFILE; it sees
+// the patch's own tables (MsiPatchSequence, MsiPatchMetadata, _Tables...), not its transforms.
+func (p *Prefix) QueryPatch(t testing.TB, msp, sql string) [][]string {
+	t.Helper()
+	stdout, stderr, exit := p.runTool(t, "msiquery", "-p", p.WinPath(msp), sql)
+	if exit != 0 {
+		t.Fatalf("winetest: msiquery -p %q on %s: error %d: %s", sql, msp, exit, strings.TrimSpace(stderr))
+	}
+	return parseRows(stdout)
+}
+
+// SummaryInfo returns the summary information of an .msi, .mst or .msp (chosen by extension)
+// as Windows Installer reads it, keyed by property id: strings as text, integers in decimal,
+// FILETIMEs as "YYYY-MM-DD hh:mm:ss" UTC. Absent properties are absent from the map.
+func (p *Prefix) SummaryInfo(t testing.TB, path string) map[int]string {
+	t.Helper()
+	args := []string{p.WinPath(path)}
+	if strings.EqualFold(filepath.Ext(path), ".msp") {
+		args = append([]string{"-p"}, args...)
+	}
+	stdout, stderr, exit := p.runTool(t, "msisuminfo", args...)
+	if exit != 0 {
+		t.Fatalf("winetest: msisuminfo %s: error %d: %s", path, exit, strings.TrimSpace(stderr))
+	}
+	props := map[int]string{}
+	for _, row := range parseRows(stdout) {
+		if len(row) != 2 {
+			t.Fatalf("winetest: msisuminfo: malformed line %q", row)
+		}
+		pid, err := strconv.Atoi(row[0])
+		if err != nil {
+			t.Fatalf("winetest: msisuminfo: bad property id %q", row[0])
+		}
+		props[pid] = row[1]
+	}
+	return props
 }
 
 // parseRows splits msiquery's output into rows of unescaped cells.

@@ -2,6 +2,8 @@ package winetest
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"os"
@@ -59,8 +61,8 @@ func wineEnv(prefix string) []string {
 
 // templatePrefix returns the cached, booted prefix that every test prefix is copied from,
 // creating it (wineboot, shim DLL) on first use. The key includes the Wine version, because a
-// prefix made by one Wine is "updated" (slowly) by another, and the tool hash, because the
-// shim DLL lives inside it.
+// prefix made by one Wine is "updated" (slowly) by another, and the shim DLL's hash, because
+// the DLL lives inside it; editing the other C tools does not cost a new wineboot.
 func templatePrefix() (string, error) {
 	templateOnce.Do(func() {
 		root, err := cacheRoot()
@@ -78,12 +80,20 @@ func templatePrefix() (string, error) {
 			templateErr = err
 			return
 		}
-		tools, _ := toolCacheDir()
-		name := cacheKey(fmt.Sprintf("prefix-%s-%s-%s", ver, filepath.Base(tools), templateLayout))
+		shimBytes, err := os.ReadFile(shim)
+		if err != nil {
+			templateErr = err
+			return
+		}
+		sum := sha256.Sum256(shimBytes)
+		name := cacheKey(fmt.Sprintf("prefix-%s-%s-%s", ver, hex.EncodeToString(sum[:6]), templateLayout))
 		templateDir, templateErr = buildCached(root, name, func(tmp string) error {
 			start := time.Now()
 			err := bootPrefix(tmp, shim)
 			TemplateBuildTime = time.Since(start)
+			if err == nil {
+				pruneStale(root, "prefix-", name)
+			}
 			return err
 		})
 	})

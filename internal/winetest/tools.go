@@ -31,6 +31,7 @@ var cTools = map[string]cTool{
 	"msiapply":         {sources: []string{"msiapply.c"}, libs: []string{"-lmsi"}},
 	"msiquery":         {sources: []string{"msiquery.c"}, libs: []string{"-lmsi"}},
 	"msiproducts":      {sources: []string{"msiproducts.c"}, libs: []string{"-lmsi"}},
+	"msisuminfo":       {sources: []string{"msisuminfo.c"}, libs: []string{"-lmsi"}},
 	"wexit":            {sources: []string{"wexit.c"}},
 	"bcryptprimitives": {sources: []string{"bcryptprimitives.c", "bcryptprimitives.def"}, libs: []string{"-ladvapi32"}, dll: true},
 }
@@ -67,7 +68,11 @@ func toolCacheDir() (string, error) {
 			}
 			return nil
 		})
-		toolDir = filepath.Join(root, "tools-"+hex.EncodeToString(h.Sum(nil))[:16])
+		name := "tools-" + hex.EncodeToString(h.Sum(nil))[:16]
+		toolDir = filepath.Join(root, name)
+		if _, err := os.Stat(toolDir); err != nil {
+			pruneStale(root, "tools-", name)
+		}
 	})
 	return toolDir, toolDirErr
 }
@@ -131,7 +136,7 @@ func compileTool(spec cTool, out string) error {
 }
 
 // ToolPath returns the host path of a helper compiled from csrc/ ("msiapply", "msiquery",
-// "msiproducts", "wexit"), building it with mingw-w64 on first use. Run it with [Prefix.Run].
+// "msiproducts", "msisuminfo", "wexit"), building it with mingw-w64 on first use. Run it with [Prefix.Run].
 func ToolPath(t testing.TB, name string) string {
 	t.Helper()
 	Require(t)

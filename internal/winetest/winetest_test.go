@@ -220,9 +220,10 @@ func TestMsiexecInstallsAndRemovesProduct(t *testing.T) {
 	}
 }
 
-// TestMsiapplyFixMst applies the shared fix.mst to tiny.msi with Wine's msi.dll and checks the
-// three documented changes, reading the result both with Wine (msiquery) and with msitools.
-func TestMsiapplyFixMst(t *testing.T) {
+// TestMsiDllOnSharedFixtures applies the shared fix.mst to tiny.msi with Wine's msi.dll and
+// checks the three documented changes, reading the result both with Wine (msiquery) and with
+// msitools; then reads the fixtures' summary information and the patch's tables through Wine.
+func TestMsiDllOnSharedFixtures(t *testing.T) {
 	Require(t)
 	gen := generatedDir(t)
 	p := newTimedPrefix(t)
@@ -279,6 +280,39 @@ func TestMsiapplyFixMst(t *testing.T) {
 		t.Fatalf("a junk transform applied without error: %s", msg)
 	}
 	t.Logf("Wine rejects a junk transform with error %d: %s", code, strings.TrimSpace(msg))
+
+	t.Run("summary information", func(t *testing.T) {
+		// Expected values are those documented in generated/README.md.
+		checkProps(t, "tiny.msi", p.SummaryInfo(t, filepath.Join(gen, "tiny.msi")),
+			map[int]string{2: "Installation Database", 7: "Intel;1033", 14: "200", 15: "2"})
+		checkProps(t, "fix.mst", p.SummaryInfo(t, filepath.Join(gen, "fix.mst")), map[int]string{
+			7:  "Intel;1033",
+			8:  "Intel;1033",
+			9:  "{12345678-1234-1234-1234-123456789ABC}1.0.0;{12345678-1234-1234-1234-123456789ABC}1.0.1;{ABCDEF01-2345-6789-ABCD-EF0123456789}",
+			16: fmt.Sprint(0x0922001F),
+		})
+		checkProps(t, "hand.msp", p.SummaryInfo(t, filepath.Join(gen, "hand.msp")), map[int]string{
+			7:  "{12345678-1234-1234-1234-123456789ABC}",
+			8:  ":T1;:#T1",
+			15: "4",
+		})
+	})
+	t.Run("patch tables", func(t *testing.T) {
+		// hand.msp's root has only an empty string pool: Wine opens it as a patch database
+		// and finds no tables.
+		if rows := p.QueryPatch(t, filepath.Join(gen, "hand.msp"), "SELECT `Name` FROM `_Tables`"); len(rows) != 0 {
+			t.Errorf("hand.msp tables = %q, want none", rows)
+		}
+	})
+}
+
+func checkProps(t *testing.T, what string, got, want map[int]string) {
+	t.Helper()
+	for pid, w := range want {
+		if got[pid] != w {
+			t.Errorf("%s summary property %d = %q, want %q (all: %v)", what, pid, got[pid], w, got)
+		}
+	}
 }
 
 func checkRows(t *testing.T, what string, got, want [][]string) {

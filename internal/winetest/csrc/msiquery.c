@@ -115,7 +115,7 @@ int wmain(int argc, WCHAR **argv)
         if (!wcscmp(argv[i], L"-w"))
             write = 1;
         else if (!wcscmp(argv[i], L"-p"))
-            mode = (LPCWSTR)((ULONG_PTR)MSIDBOPEN_READONLY + MSIDBOPEN_PATCHFILE);
+            mode = PATCH_READONLY;
         else if (!wcscmp(argv[i], L"-H"))
             header = 1;
         else

@@ -11,6 +11,11 @@
 #include <io.h>
 #include <fcntl.h>
 
+/* PATCH_READONLY is the MsiOpenDatabase persist value for reading a .msp. The SDK defines it as
+ * the pointer sum MSIDBOPEN_READONLY + MSIDBOPEN_PATCHFILE, i.e. 16 WCHARs past NULL = 32 bytes;
+ * spelling it out avoids integer-vs-pointer arithmetic mistakes (16 is rejected as invalid). */
+#define PATCH_READONLY ((LPCWSTR)(ULONG_PTR)32)
+
 /* out_w writes a wide string to f as UTF-8. */
 static __inline void out_w(FILE *f, const WCHAR *s)
 {
