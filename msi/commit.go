@@ -1,8 +1,11 @@
 package msi
 
 import (
+	"errors"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"sort"
 
 	"github.com/ohotfix/ohotfix/msi/cfb"
@@ -360,9 +363,53 @@ func (db *Database) WriteFile(path string) error {
 
 // Commit writes the database back to the path it was opened from, through
 // a temporary file renamed over it: readers never see a half-written file.
+// The source file is closed before the rename (Windows cannot rename over an
+// open file) and the database is then reopened from the new file, so it
+// stays usable; *Table values obtained before Commit are stale afterwards
+// (call Table again).
 func (db *Database) Commit() error {
 	if db.path == "" {
 		return ErrReadOnly
 	}
-	return db.WriteFile(db.path)
+	root, err := db.Tree()
+	if err != nil {
+		return err
+	}
+	dir := filepath.Dir(db.path)
+	mode := os.FileMode(0o644)
+	if fi, err := os.Stat(db.path); err == nil {
+		mode = fi.Mode().Perm()
+	}
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(db.path)+".*.tmp")
+	if err != nil {
+		return err
+	}
+	fail := func(err error) error {
+		tmp.Close()
+		os.Remove(tmp.Name())
+		return err
+	}
+	if err := cfb.Write(tmp, root, &cfb.WriteOptions{Version: 3}); err != nil {
+		return fail(err)
+	}
+	if err := tmp.Chmod(mode); err != nil {
+		return fail(err)
+	}
+	if err := tmp.Sync(); err != nil {
+		return fail(err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fail(err)
+	}
+	db.Close()
+	renameErr := os.Rename(tmp.Name(), db.path)
+	if renameErr != nil {
+		os.Remove(tmp.Name())
+	}
+	fresh, err := Open(db.path)
+	if err != nil {
+		return errors.Join(renameErr, fmt.Errorf("msi: reopening %s after commit: %w", db.path, err))
+	}
+	*db = *fresh
+	return renameErr
 }

@@ -273,3 +273,41 @@ func TestEmptyDatabases(t *testing.T) {
 		}
 	}
 }
+
+// TestCommitTwice: after Commit the database is reopened from the new file
+// and can be changed and committed again.
+func TestCommitTwice(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join(sharedDir(t, "generated"), "tiny.msi"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "twice.msi")
+	os.WriteFile(path, b, 0o600)
+	db, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for i, v := range []string{"first", "second"} {
+		p, err := db.Table("Property")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := p.Put("COMMIT", v); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.Commit(); err != nil {
+			t.Fatalf("commit %d: %v", i, err)
+		}
+	}
+	p, _ := db.Table("Property")
+	if r, ok := p.Lookup("COMMIT"); !ok || r[1].Str() != "second" {
+		t.Fatalf("after two commits: %v", r)
+	}
+	if fi, _ := os.Stat(path); fi.Mode().Perm() != 0o600 {
+		t.Errorf("mode %v not kept", fi.Mode())
+	}
+	if left, _ := filepath.Glob(filepath.Join(filepath.Dir(path), ".*tmp")); len(left) != 0 {
+		t.Errorf("temporary files left: %v", left)
+	}
+}
