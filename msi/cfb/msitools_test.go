@@ -52,8 +52,10 @@ func TestRewrittenMSIsPassMsitools(t *testing.T) {
 						t.Fatal(err)
 					}
 				}
-				runTool(t, msidump, "-t", "-s", "-d", d1, p)
-				runTool(t, msidump, "-t", "-s", "-d", d2, out)
+				// msidump writes binary-column files (Binary/, Icon/) into its
+				// working directory whatever -d says, so run it inside each.
+				runToolIn(t, d1, msidump, "-t", "-s", "-d", d1, p)
+				runToolIn(t, d2, msidump, "-t", "-s", "-d", d2, out)
 				compareDirs(t, d1, d2)
 			})
 		}
@@ -62,7 +64,14 @@ func TestRewrittenMSIsPassMsitools(t *testing.T) {
 
 func runTool(t testing.TB, tool string, args ...string) []byte {
 	t.Helper()
-	out, err := exec.Command(tool, args...).CombinedOutput()
+	return runToolIn(t, "", tool, args...)
+}
+
+func runToolIn(t testing.TB, dir, tool string, args ...string) []byte {
+	t.Helper()
+	cmd := exec.Command(tool, args...)
+	cmd.Dir = dir
+	out, err := cmd.CombinedOutput()
 	if err != nil {
 		t.Fatalf("%s %v: %v\n%s", filepath.Base(tool), args, err, out)
 	}
