@@ -1,9 +1,17 @@
 package patch
 
 import (
+	"os"
 	"testing"
 
 	"github.com/ohotfix/ohotfix/msi/transform/transformtest"
 )
 
 func corpus(t testing.TB, sub string) string { t.Helper(); return transformtest.Corpus(t, sub) }
+
+func writeFile(t *testing.T, path string, b []byte) {
+	t.Helper()
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
