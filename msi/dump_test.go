@@ -1,8 +1,13 @@
 package msi
 
 import (
+	"bytes"
+	"os"
+	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
+	"time"
 )
 
 func exportDir(t testing.TB, path string) string {
@@ -34,4 +39,51 @@ func TestDumpMatchesMsidumpCorpus(t *testing.T) {
 			compareDumps(t, msidumpDir(t, f), exportDir(t, f))
 		})
 	}
+}
+
+// TestSummaryTimesInLocalTime: msidump writes FILETIMEs in the local time
+// zone; so do we.
+func TestSummaryTimesInLocalTime(t *testing.T) {
+	needTool(t, "msiinfo", "msitools")
+	loc, err := time.LoadLocation("Asia/Kolkata")
+	if err != nil {
+		t.Skipf("no tz database: %v", err)
+	}
+	tiny := filepath.Join(sharedDir(t, "generated"), "tiny.msi")
+	cmd := exec.Command("msiinfo", "export", tiny, "_SummaryInformation")
+	cmd.Env = append(os.Environ(), "TZ=Asia/Kolkata")
+	want, err := cmd.Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	saved := time.Local
+	time.Local = loc
+	defer func() { time.Local = saved }()
+	db, err := Open(tiny)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	si, _ := db.Summary()
+	var got bytes.Buffer
+	WriteSummaryIDT(&got, si)
+	if got.String() != string(want) {
+		t.Errorf("summary IDT in Asia/Kolkata:\n%q\nwant\n%q", got.String(), want)
+	}
+	if !strings.Contains(got.String(), "2026/11/26 17:22:12") {
+		t.Errorf("expected the +05:30 local time in %q", got.String())
+	}
+}
+
+// TestMergeModule: a merge module is a package container too.
+func TestMergeModule(t *testing.T) {
+	dir, idts := writeIDTs(t, map[string]string{
+		"ModuleSignature":  "ModuleID\tLanguage\tVersion\ns72\ti2\ts32\nModuleSignature\tModuleID\tLanguage\nTestModule.AAAAAAAA_1111_2222_3333_444444444444\t1033\t1.0.0\n",
+		"ModuleComponents": "Component\tModuleID\tLanguage\ns72\ts72\ti2\nModuleComponents\tComponent\tModuleID\tLanguage\nMC1.AAAAAAAA_1111_2222_3333_444444444444\tTestModule.AAAAAAAA_1111_2222_3333_444444444444\t1033\n",
+	})
+	needTool(t, "msibuild", "msitools")
+	msm := filepath.Join(dir, "module.msm")
+	run(t, dir, "msibuild", append([]string{msm, "-i"}, idts...)...)
+	compareDumps(t, msidumpDir(t, msm), exportDir(t, msm))
+	compareDumps(t, exportDir(t, msm), msidumpDir(t, rewrite(t, msm)))
 }
