@@ -376,7 +376,7 @@ func TestWineMsiexecBehaviour(t *testing.T) {
 	}
 
 	// Administrative installs: Wine 8 has no handler for the ADMIN top-level action and
-	// returns ERROR_INSTALL_FAILURE-class 1626 (function could not be executed) without
+	// returns 1626 (ERROR_FUNCTION_NOT_CALLED) without
 	// touching TARGETDIR, even for packages with an AdminExecuteSequence.
 	target := t.TempDir()
 	exit, log = timedMsiexec(t, p, "/a", p.WinPath(tiny), "TARGETDIR="+p.WinPath(target))
