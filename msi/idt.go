@@ -105,7 +105,13 @@ func WriteSummaryIDT(w io.Writer, si *SummaryInfo) error {
 		case VTI4:
 			v = strconv.Itoa(int(p.Int))
 		case VTLPSTR:
-			v = p.Str
+			// msidump copies summary strings byte for byte (no code page
+			// conversion, unlike table strings); so do we while unchanged.
+			if raw, ok := si.storedString(pid); ok {
+				v = string(raw)
+			} else {
+				v = p.Str
+			}
 		case VTFiletime:
 			v = FiletimeToTime(p.Time).Local().Format(SummaryTimeLayout)
 		default:

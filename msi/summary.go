@@ -51,6 +51,8 @@ type Property struct {
 	Str  string
 	Time uint64 // FILETIME: 100 ns intervals since 1601-01-01 UTC
 	Raw  []byte // the bytes after the type word, for types not decoded
+
+	stored []byte // VT_LPSTR bytes as read (before code page decoding)
 }
 
 // SummaryInfo is the `\005SummaryInformation` property set.
@@ -177,6 +179,7 @@ func DecodeSummaryInfo(b []byte) (*SummaryInfo, error) {
 				s = s[:i]
 			}
 			p.Str = cc.decode(s)
+			p.stored = s
 		default:
 			end := size
 			for _, o := range offs {
@@ -251,6 +254,24 @@ func (si *SummaryInfo) Encode() ([]byte, error) {
 		out = le.AppendUint32(out, offsets[i])
 	}
 	return append(out, vals...), nil
+}
+
+// storedString returns the bytes a string property was read as, when its
+// text is unchanged since (IDT export writes them verbatim, like msidump).
+func (si *SummaryInfo) storedString(pid PropertyID) ([]byte, bool) {
+	p := si.props[pid]
+	if p.Type != VTLPSTR || p.stored == nil || isASCII(p.stored) {
+		return nil, false
+	}
+	cp := 1252
+	if c, ok := si.props[PIDCodepage]; ok && c.Type == VTI2 {
+		cp = int(uint16(c.Int))
+	}
+	cc, err := newCodec(cp)
+	if err != nil || cc.decode(p.stored) != p.Str {
+		return nil, false
+	}
+	return p.stored, true
 }
 
 // IDs lists the properties present, ascending.

@@ -195,3 +195,26 @@ func checkBinaryCells(t *testing.T, src, out string) {
 		t.Errorf("checked %d binary cells, want 3", cells)
 	}
 }
+
+// TestWixlNonASCIISummary: wixl stores UTF-8 bytes in summary strings under
+// code page 1252; msidump copies them verbatim and so does our dump.
+func TestWixlNonASCIISummary(t *testing.T) {
+	needTool(t, "wixl", "wixl")
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "a.txt"), []byte("x"), 0o644)
+	wxs := `<?xml version="1.0" encoding="utf-8"?>
+<Wix xmlns="http://schemas.microsoft.com/wix/2006/wi">
+ <Product Id="*" UpgradeCode="{ABCDEF01-2345-6789-ABCD-EF0123456789}" Name="Ünïcödé" Language="1033" Version="1.0.0" Manufacturer="Fïrma">
+  <Package InstallerVersion="200" Compressed="yes"/>
+  <Media Id="1" Cabinet="t.cab" EmbedCab="yes"/>
+  <Directory Id="TARGETDIR" Name="SourceDir"><Directory Id="ProgramFilesFolder"><Directory Id="INSTALLDIR" Name="P">
+   <Component Id="C1" Guid="{11111111-2222-3333-4444-555555555555}"><File Id="F1" Name="a.txt" Source="a.txt" KeyPath="yes"/></Component>
+  </Directory></Directory></Directory>
+  <Feature Id="Main" Level="1"><ComponentRef Id="C1"/></Feature>
+ </Product>
+</Wix>`
+	os.WriteFile(filepath.Join(dir, "t.wxs"), []byte(wxs), 0o644)
+	run(t, dir, "wixl", "-o", "t.msi", "t.wxs")
+	src := filepath.Join(dir, "t.msi")
+	compareDumps(t, msidumpDir(t, src), exportDir(t, src))
+}
