@@ -127,7 +127,7 @@ func TestStringPoolErrors(t *testing.T) {
 		"past data":       {poolBytes(0, [][2]uint16{{10, 1}}), []byte("abc")},
 		"extra data":      {poolBytes(0, [][2]uint16{{1, 1}}), []byte("ab")},
 		"cut long string": {poolBytes(0, [][2]uint16{{0, 1}}), nil},
-		"bad code page":   {poolBytes(12345, [][2]uint16{{1, 1}}), []byte("a")},
+		"bad code page":   {poolBytes(0x7FFFFFFF, [][2]uint16{{1, 1}}), []byte("a")},
 	}
 	for name, c := range cases {
 		if _, err := DecodeStringPool(c[0], c[1]); err == nil || !IsFormatError(err) {
@@ -240,5 +240,19 @@ func TestSummaryRoundTrip(t *testing.T) {
 	if pkg.Platform() != "x64" || len(pkg.Languages()) != 2 || pkg.Languages()[1] != 1031 ||
 		!pkg.Compressed() || !pkg.AdminImage() || pkg.ShortNames() {
 		t.Errorf("package helpers: %q %v", pkg.Template(), pkg.Languages())
+	}
+}
+
+// A code page without a table (1361, Johab) still opens and round-trips.
+func TestUnknownCodepageRoundTrips(t *testing.T) {
+	pool := poolBytes(1361, [][2]uint16{{3, 1}})
+	data := []byte{0x88, 0xA1, 'x'}
+	p, err := DecodeStringPool(pool, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool2, data2, err := p.Encode()
+	if err != nil || !bytes.Equal(pool2, pool) || !bytes.Equal(data2, data) {
+		t.Fatalf("round trip: %v", err)
 	}
 }

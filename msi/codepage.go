@@ -53,10 +53,17 @@ type codec struct {
 	enc encoding.Encoding
 }
 
+// newCodec returns the codec of cp. A code page without a table here (rare
+// OEM/Mac pages) falls back to ISO-8859-1, which maps every byte to one rune
+// and back: text may look wrong but a database still opens and round-trips
+// byte for byte.
 func newCodec(cp int) (codec, error) {
 	e, ok := codepages[cp]
 	if !ok {
-		return codec{}, fmt.Errorf("unsupported code page %d", cp)
+		if cp < 0 || cp > 65535 {
+			return codec{}, fmt.Errorf("invalid code page %d", cp)
+		}
+		e = charmap.ISO8859_1
 	}
 	return codec{cp: cp, enc: e}, nil
 }

@@ -27,7 +27,7 @@ func TestTinyMSI(t *testing.T) {
 		if !ok {
 			t.Fatalf("File %s missing", k)
 		}
-		if n, _ := r[f.ColumnIndex("FileSize")].Int(); n != want {
+		if n, _ := f.Get(r, "FileSize").Int(); n != want {
 			t.Errorf("File %s size %d, want %d", k, n, want)
 		}
 	}

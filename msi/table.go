@@ -297,3 +297,13 @@ func describeKey(cols []Column, row Row) string {
 	}
 	return s
 }
+
+// Get returns the value of the named column in row (Null for an unknown
+// column, which ColumnIndex can check first).
+func (t *Table) Get(row Row, column string) Value {
+	c := t.ColumnIndex(column)
+	if c < 0 || c >= len(row) {
+		return Null
+	}
+	return row[c]
+}
