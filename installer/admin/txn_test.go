@@ -25,7 +25,9 @@ func TestMain(m *testing.M) {
 	if spec := os.Getenv(workerEnv); spec != "" {
 		os.Exit(runWorker(spec))
 	}
-	os.Exit(m.Run())
+	code := m.Run()
+	removeBenchFixtures()
+	os.Exit(code)
 }
 
 // runWorker runs "plan:<image dir>" (the test plan below) or
