@@ -60,9 +60,22 @@ func RunChecks(cfg *Config, inv *Inventory, patches []PatchInfo) CheckOutcome {
 		out.Code, out.Reason = exitcodeOf(err), err.Error()
 		return out
 	}
-	rep := checks.Run(Facts(inv, patches), list)
+	facts := Facts(inv, patches)
+	rep := checks.Run(facts, list)
+	// Where each patch is needed, per target: a product below
+	// MinProductVersion or without FeatureToCheck is skipped even when
+	// another target of the same patch is patched.
+	needed := checks.PatchesNeeded{MinProductVersion: cfg.MinProductVersion, FeatureToCheck: cfg.FeatureToCheck}
+	out.Where = map[string][]string{}
+	for _, pi := range patches {
+		for _, fp := range facts.Patches {
+			if fp.Name == filepath.Base(pi.File) {
+				out.Where[pi.File] = needed.Where(facts, fp)
+			}
+		}
+	}
 	for _, r := range rep.Results {
-		out.Verdicts = append(out.Verdicts, CheckVerdict{Name: r.Name, Status: string(r.Status), Passed: r.Passed, Reason: r.Reason, Code: r.Code})
+		out.Verdicts = append(out.Verdicts, CheckVerdict{Name: r.Name, Status: string(r.Status), Passed: r.Passed, Reason: r.Reason, Code: r.Code, Link: r.Link})
 		if r.Blocking() && out.Code == 0 {
 			out.Code, out.Reason = r.Code, r.Name+": "+r.Reason
 		}

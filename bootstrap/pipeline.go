@@ -47,6 +47,9 @@ type CheckOutcome struct {
 	// PatchSkip and PatchRefuse hold per-patch verdicts by file.
 	PatchSkip   map[string]string
 	PatchRefuse map[string]CheckVerdict
+	// Where lists, per patch file, the product codes the patch is needed
+	// on; a patch missing from the map is judged by its targets alone.
+	Where map[string][]string
 }
 
 func (p *Pipeline) log() *zap.Logger {
@@ -249,9 +252,13 @@ func decide(patches []PatchInfo, products []Product, out CheckOutcome) []Step {
 			matched = true
 			s := base
 			s.Product, s.Target = pr.Code, pr
-			if containsFold(pr.Applied, pi.PatchCode) {
+			where, judged := out.Where[pi.File]
+			switch {
+			case containsFold(pr.Applied, pi.PatchCode):
 				s.Decision, s.Reason = Skip, "already applied to "+pr.Code
-			} else {
+			case judged && !containsFold(where, pr.Code):
+				s.Decision, s.Reason = Skip, "not needed on "+pr.Code+" (below MinProductVersion or without FeatureToCheck)"
+			default:
 				s.Decision, s.Reason = Apply, fmt.Sprintf("targets %s %s", pr.Code, pr.Version)
 			}
 			steps = append(steps, s)
@@ -324,6 +331,8 @@ func (p *Pipeline) Run(ctx context.Context) *Result {
 		release = r
 	}
 	defer release()
+	traceApply("enter")
+	defer traceApply("leave")
 	for _, s := range steps {
 		p.progress("applying %s to %s ...", filepath.Base(s.File), s.Product)
 		start := time.Now()

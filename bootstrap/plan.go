@@ -84,6 +84,8 @@ type CheckVerdict struct {
 	Passed bool          `json:"passed"`
 	Reason string        `json:"reason"`
 	Code   exitcode.Code `json:"code,omitempty"`
+	// Link is a URL the UI may offer (MsiUpgradeURL when UpgradeMsi=1).
+	Link string `json:"link,omitempty"`
 }
 
 // Plan is the output of Detect+Plan: all `ohotfix check` shows.

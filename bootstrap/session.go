@@ -183,7 +183,9 @@ func prompt(in io.Reader, out io.Writer, question string) (string, error) {
 func (s *Session) Pipeline() (*Pipeline, error) {
 	nb := s.Opts.NewBackend
 	if nb == nil {
-		nb = func(*Config, *Logs) (Backend, error) { return UnsupportedBackend{Reason: ClientUnsupportedReason()}, nil }
+		nb = func(*Config, *Logs) (Backend, error) {
+			return UnsupportedBackend{Reason: ClientUnsupportedReason()}, nil
+		}
 	}
 	b, err := nb(s.Config, s.Logs)
 	if err != nil {

@@ -45,7 +45,9 @@ func (c TargetType) admin(name string, f *Facts) Result {
 			return passed(name, fmt.Sprintf("administrative image %s of %s (Word Count %d)", im.Path, im.Product.label(), im.WordCount))
 		}
 	}
-	return failed(name, exitcode.PatchTargetNotFound, fmt.Sprintf("no patch targets the image's product %s", im.Product.label()))
+	// Not an error by itself: the run has nothing to do (exit 0) unless
+	// RequireAllPatchesNeeded=1, which PatchesNeeded judges (1642).
+	return warning(name, fmt.Sprintf("administrative image %s of %s: no patch targets its product, nothing to do here", im.Path, im.Product.label()))
 }
 
 func wordCountText(wc int) string {
@@ -58,7 +60,7 @@ func wordCountText(wc int) string {
 func (c TargetType) client(name string, f *Facts) Result {
 	ts := f.targets()
 	if len(ts) == 0 {
-		return failed(name, exitcode.PatchTargetNotFound, fmt.Sprintf("none of the %d installed products is targeted by a patch", len(f.Products)))
+		return warning(name, fmt.Sprintf("none of the %d installed products is targeted by a patch: nothing to do here", len(f.Products)))
 	}
 	return passed(name, fmt.Sprintf("client update of %d targeted product(s): %s", len(ts), productList(ts)))
 }

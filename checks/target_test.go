@@ -33,14 +33,14 @@ func TestTargetType(t *testing.T) {
 		{"not a database", withImage(func(im *AdminImage) { im.OpenError = "not a compound file" }),
 			want{status: Failed, code: exitcode.PackageInvalid, reason: []string{"not a compound file"}}},
 		{"no patch targets the image", adminFacts(5, product(visio, "10.0"), patch("a.msp", 3, pro11)),
-			want{status: Failed, code: exitcode.PatchTargetNotFound, reason: []string{visio}}},
+			want{status: Warning, reason: []string{visio}}},
 		{"client, targeted", clientFacts("3.1", []Product{product(pro11, "11.0"), product(other, "1.0")}, patch("a.msp", 3, pro11)),
 			want{status: Passed, reason: []string{"1 targeted", pro11}}},
 		{"client, nothing targeted", clientFacts("3.1", []Product{product(other, "1.0")}, patch("a.msp", 3, pro11)),
-			want{status: Failed, code: exitcode.PatchTargetNotFound, reason: []string{"none of the 1 installed"}}},
-		{"client, no products", clientFacts("3.1", nil, patch("a.msp", 3, pro11)), want{status: Failed, code: exitcode.PatchTargetNotFound}},
+			want{status: Warning, reason: []string{"none of the 1 installed", "nothing to do"}}},
+		{"client, no products", clientFacts("3.1", nil, patch("a.msp", 3, pro11)), want{status: Warning}},
 		{"client, patch without Template", clientFacts("3.1", []Product{product(pro11, "11.0")}, patch("a.msp", 3)),
-			want{status: Failed, code: exitcode.PatchTargetNotFound}},
+			want{status: Warning}},
 		{"unknown mode", &Facts{Mode: "both"}, want{status: Failed, code: exitcode.InvalidCommandLine}},
 	} {
 		t.Run(tc.name, func(t *testing.T) { tc.want.check(t, TargetType{}.Run(tc.facts)) })

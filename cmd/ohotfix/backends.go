@@ -15,10 +15,7 @@ func wireBackends(o *bootstrap.Options) {
 	o.Rebooter = bootstrap.SystemRebooter{}
 	o.NewBackend = newBackend
 	o.Lock = func(ctx context.Context, cfg *bootstrap.Config, logs *bootstrap.Logs) (func(), error) {
-		opts := lock.Options{Timeout: time.Duration(cfg.InstallerWaitSeconds) * time.Second, Logf: logs.Log.Sugar().Infof}
-		if cfg.InstallerWaitSeconds == 0 {
-			opts.Timeout = lock.NoWait
-		}
+		opts := lock.Options{Timeout: lock.WaitFromSeconds(cfg.InstallerWaitSeconds), Logf: logs.Log.Sugar().Infof}
 		if !cfg.Quiet() && o.Stdout != nil {
 			last := ""
 			opts.OnBusy = func(b lock.Busy) bool {
