@@ -230,3 +230,28 @@ func TestCreateLessmsiLayouts(t *testing.T) {
 		})
 	}
 }
+
+// TestCreateFromUncompressedSource makes an image of an image: the source is
+// then uncompressed (Word Count 4/5), files are read from its layout, with
+// its own short or long names, and laid out with the requested ones.
+func TestCreateFromUncompressedSource(t *testing.T) {
+	work := t.TempDir()
+	pkg, src := buildFixture(t, work, "product", "1.0.0", false)
+	first := filepath.Join(work, "short-image")
+	mustCreate(t, pkg, first, true)
+	second := filepath.Join(work, "long-image")
+	res := mustCreate(t, filepath.Join(first, "product.msi"), second, false)
+	if res.Files != 5 {
+		t.Fatalf("copied %d files from the image, want 5", res.Files)
+	}
+	want := map[string]string{}
+	for key, p := range fixturePaths {
+		want[p[0]] = string(src[fixtureSource[key]])
+	}
+	got := treeSnapshot(t, second)
+	delete(got, "product.msi")
+	if d := diffTrees(want, got); d != "" {
+		t.Fatalf("image of an image:\n%s", d)
+	}
+	checkImageDatabase(t, filepath.Join(second, "product.msi"), false, false)
+}

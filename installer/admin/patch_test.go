@@ -68,6 +68,12 @@ func TestApplyPatchToImage(t *testing.T) {
 			img := filepath.Join(t.TempDir(), "image")
 			mustCreate(t, fx.V1, img, short)
 			imgMsi := filepath.Join(img, "product.msi")
+			idx := map[bool]int{false: 0, true: 1}[short]
+			untouched := filepath.Join(img, filepath.FromSlash(fixturePaths["Readme"][idx]))
+			stBefore, err := os.Stat(untouched)
+			if err != nil {
+				t.Fatal(err)
+			}
 			res, err := ApplyPatch(context.Background(), imgMsi, fx.Patch, ApplyOptions{})
 			if err != nil {
 				t.Fatalf("ApplyPatch: %v", err)
@@ -76,6 +82,11 @@ func TestApplyPatchToImage(t *testing.T) {
 			// too but belongs to a Level-0 feature, not in the image.
 			if res.FilesReplaced != 3 || res.FilesAdded != 1 || res.AlreadyApplied || len(res.AppliedPairs) != 1 {
 				t.Errorf("result %+v: want 3 replaced, 1 added, one pair", res)
+			}
+			// Files the patch does not deliver are left alone: same inode,
+			// same modification time.
+			if stAfter, err := os.Stat(untouched); err != nil || !os.SameFile(stBefore, stAfter) || !stAfter.ModTime().Equal(stBefore.ModTime()) {
+				t.Errorf("an unchanged file was rewritten: %v", err)
 			}
 			got := treeSnapshot(t, img)
 			if d := diffTrees(fx.v2Files(short), withoutDB(got)); d != "" {
