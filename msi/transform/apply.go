@@ -100,6 +100,27 @@ func (t *Transform) changesFor(db *msi.Database) ([]TableChange, error) {
 	return t.Changes(db)
 }
 
+// rowStore is where records are applied: the msi.Table itself, or (for
+// many deletions, which the table API makes quadratic) an in-memory copy
+// written back in one go.
+type rowStore interface {
+	lookup(keys []any) (msi.Row, bool)
+	put(vals []any) error
+	remove(keys []any)
+	finish() error
+}
+
+type tableStore struct{ t *msi.Table }
+
+func (s tableStore) lookup(keys []any) (msi.Row, bool) { return s.t.Lookup(keys...) }
+func (s tableStore) put(vals []any) error              { return s.t.Put(vals...) }
+func (s tableStore) remove(keys []any)                 { s.t.Delete(keys...) }
+func (s tableStore) finish() error                     { return nil }
+
+// bulkThreshold is the number of deletions above which a table is
+// rewritten rather than changed row by row.
+const bulkThreshold = 16
+
 func (t *Transform) applyRecords(db *msi.Database, tc TableChange, suppress ErrorFlags) error {
 	tbl, err := db.Table(tc.Name)
 	if err != nil {
@@ -109,10 +130,22 @@ func (t *Transform) applyRecords(db *msi.Database, tc TableChange, suppress Erro
 	if len(cols) != len(tc.Columns) {
 		return &ApplyError{Table: tc.Name, Msg: fmt.Sprintf("table has %d columns, the transform expects %d", len(cols), len(tc.Columns))}
 	}
+	deletes := 0
+	for i := range tc.Records {
+		if tc.Records[i].Op == OpDelete {
+			deletes++
+		}
+	}
+	var store rowStore = tableStore{tbl}
+	if deletes > bulkThreshold {
+		if store, err = newMemStore(db, tbl); err != nil {
+			return err
+		}
+	}
 	for i := range tc.Records {
 		rec := &tc.Records[i]
 		keys := rec.Keys(cols)
-		old, found := tbl.Lookup(keys...)
+		old, found := store.lookup(keys)
 		keyText := func() string { return msi.BinaryStreamName("", cols, rec.Values)[1:] }
 		switch rec.Op {
 		case OpDelete:
@@ -122,7 +155,7 @@ func (t *Transform) applyRecords(db *msi.Database, tc TableChange, suppress Erro
 				}
 				continue
 			}
-			tbl.Delete(keys...)
+			store.remove(keys)
 			continue
 		case OpInsert:
 			if found && suppress&ErrAddExistingRow == 0 {
@@ -154,9 +187,12 @@ func (t *Transform) applyRecords(db *msi.Database, tc TableChange, suppress Erro
 				vals[c] = msi.Null
 			}
 		}
-		if err := tbl.Put(vals...); err != nil {
+		if err := store.put(vals); err != nil {
 			return &ApplyError{Table: tc.Name, Key: keyText(), Msg: err.Error()}
 		}
+	}
+	if err := store.finish(); err != nil {
+		return &ApplyError{Table: tc.Name, Msg: err.Error()}
 	}
 	return nil
 }

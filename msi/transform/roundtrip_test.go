@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/ohotfix/ohotfix/msi"
+	"github.com/ohotfix/ohotfix/msi/transform/transformtest"
 )
 
 // diffApply generates the transform base -> upd, writes it, reads it back,
@@ -100,4 +101,19 @@ func TestDiffRoundTripFix(t *testing.T) {
 	if len(got) != len(want) {
 		t.Errorf("tables: %v", got)
 	}
+}
+
+// A larger synthetic pair: many deletions take the bulk (rewrite) path.
+func TestDiffRoundTripSynthetic(t *testing.T) {
+	dir := t.TempDir()
+	v1, v2, err := transformtest.Synthetic{Files: 200, Registry: 3000, Changed: 10}.Build(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	upd, err := msi.Open(v2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer upd.Close()
+	diffApply(t, v1, upd, DiffOptions{Validate: DiffValidate})
 }
