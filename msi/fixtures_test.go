@@ -177,6 +177,21 @@ func TestModifyCommit(t *testing.T) {
 	must(err)
 	must(tb.Insert("one", []byte("first blob"), 10))
 	must(tb.Insert("two", nil, nil))
+	must(tb.Insert("three", []byte("gone soon"), 3))
+	must(tb.Set([]any{"three"}, "Data", nil))
+	if _, err := db.ReadStream("Blobs.three"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("stream of a binary cell set to NULL still there: %v", err)
+	}
+	must(tb.Set([]any{"three"}, "Data", []byte("back")))
+	if b, _ := db.ReadStream("Blobs.three"); string(b) != "back" {
+		t.Errorf("Blobs.three = %q", b)
+	}
+	if !tb.Delete("three") {
+		t.Error("Delete three")
+	}
+	if _, err := db.ReadStream("Blobs.three"); !errors.Is(err, ErrNotFound) {
+		t.Error("Delete left the binary stream")
+	}
 	must(db.WriteStream("extra.bin", []byte("raw stream")))
 	si, _ := db.Summary()
 	si.SetString(PIDComments, "edited by the test")

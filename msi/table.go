@@ -214,6 +214,11 @@ func (t *Table) Put(values ...any) error {
 	k := keyString(t.columns, row)
 	t.fixBinary(row, blobs)
 	if i, ok := t.index[k]; ok {
+		for c, col := range t.columns { // a binary cell set to NULL loses its stream
+			if col.Type.IsBinary() && t.rows[i][c].kind == KindBinary && row[c].kind != KindBinary {
+				t.db.deleteStream(t.rows[i][c].s)
+			}
+		}
 		t.rows[i] = row
 	} else {
 		t.index[k] = len(t.rows)
@@ -242,9 +247,6 @@ func (t *Table) Set(keys []any, column string, value any) error {
 		vals[i] = v
 	}
 	vals[c] = value
-	if value == nil && t.columns[c].Type.IsBinary() && old[c].kind == KindBinary {
-		t.db.deleteStream(old[c].s)
-	}
 	return t.Put(vals...)
 }
 
