@@ -9,6 +9,7 @@ const (
 	minWindowBits = 10
 	maxWindowBits = 21
 	frameSize     = 32768
+	maxMatch      = 254 + 5 // longest variable-length match
 )
 
 // Match position slots: base offset and extra bits (42 slots cover 2^21),
@@ -88,7 +89,12 @@ func newDecoder(windowBits int, size int64) (*decoder, error) {
 		return nil, fmt.Errorf("%w: negative size %d", ErrParam, size)
 	}
 	d := &decoder{size: size}
+	// Offsets never reach before the first byte, so a folder smaller than
+	// the window only needs the next power of two above its size.
 	wsize := 1 << windowBits
+	for wsize > 1 && int64(wsize/2) >= size {
+		wsize /= 2
+	}
 	d.win = make([]byte, wsize)
 	d.mask = wsize - 1
 	slots := 2 * windowBits
@@ -168,7 +174,8 @@ func (d *decoder) decodeFrame() error {
 	}
 	d.started = true
 	if d.frame == nil {
-		d.frame = make([]byte, frameSize)
+		// Room for the folder's output plus a final match overshooting it.
+		d.frame = make([]byte, min(frameSize, d.size+maxMatch))
 	}
 	want := int(min(frameSize, d.size-d.produced))
 	d.h, d.l = 0xFFFF, 0
