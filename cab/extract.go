@@ -1,6 +1,7 @@
 package cab
 
 import (
+	"bufio"
 	"errors"
 	"fmt"
 	"io"
@@ -169,9 +170,15 @@ func extractOne(root *os.Root, f *File, rc io.Reader, opts *ExtractOptions, prog
 	if err != nil {
 		return "", err
 	}
-	n, err := io.Copy(&progressWriter{w: out, progress: progress}, rc)
+	// Few large writes: every write system call can make the Go runtime
+	// hand its processor to another thread, which costs more than a copy.
+	bw := bufio.NewWriterSize(out, writeBuffer(f.Size))
+	n, err := io.Copy(&progressWriter{w: bw, progress: progress}, rc)
 	if err == nil && n != f.Size {
 		err = wrapErr(ErrTruncated, io.ErrUnexpectedEOF, "%d of %d bytes", n, f.Size)
+	}
+	if err == nil {
+		err = bw.Flush()
 	}
 	if cerr := out.Close(); err == nil {
 		err = cerr
@@ -207,6 +214,11 @@ func createTemp(root *os.Root, rel string) (string, *os.File, error) {
 		}
 	}
 	return "", nil, err
+}
+
+// writeBuffer sizes the output buffer: up to 1 MiB, no more than the file.
+func writeBuffer(size int64) int {
+	return int(max(4096, min(size, 1<<20)))
 }
 
 type progressWriter struct {

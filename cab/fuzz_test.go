@@ -110,7 +110,7 @@ func checkCabBlocks(r *Reader) bool {
 			if err == io.EOF {
 				break
 			}
-			if err != nil || len(p) < 2 || !checkDeflate(p[2:]) {
+			if err != nil || len(p) < 2 || !checkDeflate(p[2:], false) {
 				return false
 			}
 		}

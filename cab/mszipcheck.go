@@ -97,8 +97,12 @@ var (
 )
 
 // checkDeflate reports whether the raw deflate stream in b is made of
-// blocks libmspack accepts and ends with a final block.
-func checkDeflate(b []byte) bool {
+// blocks libmspack accepts and ends with a final block. With headerOnly it
+// stops after the first block's code tables: klauspost's fast levels (1-6)
+// emit a 32 KiB input as exactly one data block plus an empty final stored
+// block, so the first header is the only one that can be at fault, and
+// walking the symbols would cost more than the compression gains.
+func checkDeflate(b []byte, headerOnly bool) bool {
 	r := &deflateBits{b: b}
 	var lit, dist, pre canonical
 	lengths := make([]uint8, 320)
@@ -124,6 +128,9 @@ func checkDeflate(b []byte) bool {
 				case i >= 256 && i < 280:
 					lengths[i] = 7
 				}
+			}
+			if headerOnly {
+				return true
 			}
 			lit.build(lengths[:288], false)
 			for i := range 30 {
@@ -175,6 +182,9 @@ func checkDeflate(b []byte) bool {
 			}
 			if r.bad || !lit.build(lengths[:nlen], false) || !dist.build(lengths[nlen:nlen+ndist], true) {
 				return false
+			}
+			if headerOnly {
+				return true
 			}
 			if !walkSymbols(r, &lit, &dist) {
 				return false

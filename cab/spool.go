@@ -7,7 +7,7 @@ import (
 
 // spoolMemory is how much compressed data the writer keeps in memory
 // before moving it to a temporary file.
-const spoolMemory = 16 << 20
+const spoolMemory = 4 << 20
 
 // spool holds the compressed blocks until the headers are written.
 type spool struct {
@@ -22,6 +22,9 @@ func newSpool(dir string) *spool { return &spool{dir: dir} }
 func (s *spool) write(b []byte) error {
 	s.size += int64(len(b))
 	if s.file == nil && len(s.mem)+len(b) <= spoolMemory {
+		if s.mem == nil {
+			s.mem = make([]byte, 0, spoolMemory)
+		}
 		s.mem = append(s.mem, b...)
 		return nil
 	}

@@ -144,7 +144,7 @@ func (w *Writer) start() error {
 	w.pipe = newPipeline(w.Method, w.Level, w.DataReserve, workers, w.TempDir)
 	w.started = true
 	w.folders = []*writerFolder{{}}
-	w.block = make([]byte, 0, blockSize)
+	w.block = w.pipe.buffers.get(blockSize)
 	return nil
 }
 
@@ -194,7 +194,7 @@ func (w *Writer) flushBlock() {
 	w.folders[len(w.folders)-1].blocks++
 	w.pipe.submit(len(w.folders)-1, w.block, w.prev)
 	w.prev = w.block
-	w.block = make([]byte, 0, blockSize)
+	w.block = w.pipe.buffers.get(blockSize)
 }
 
 // Close writes the cabinet: headers, then the compressed data. It does not
@@ -297,7 +297,7 @@ func (w *Writer) writeCabinet(spool *spool) error {
 // compressBlock appends the CFDATA (header, zero reserve, payload) of one
 // block to dst. MSZIP blocks carry the previous block as dictionary; a
 // block deflate would expand is stored instead.
-func compressBlock(dst []byte, fw *flate.Writer, method Method, data, dict []byte, reserve int) []byte {
+func compressBlock(dst []byte, fw *flate.Writer, level int, method Method, data, dict []byte, reserve int) []byte {
 	start := len(dst)
 	dst = append(dst, make([]byte, dataHeaderSize+reserve)...)
 	payloadAt := len(dst)
@@ -308,7 +308,7 @@ func compressBlock(dst []byte, fw *flate.Writer, method Method, data, dict []byt
 		fw.Write(data)
 		fw.Close()
 		dst = bw.b
-		if len(dst)-payloadAt > len(data)+7 || !checkDeflate(dst[payloadAt+2:]) {
+		if len(dst)-payloadAt > len(data)+7 || !checkDeflate(dst[payloadAt+2:], level <= 6) {
 			// Stored: one final deflate block of type 00 with LEN/NLEN.
 			dst = append(dst[:payloadAt+2], 1, byte(len(data)), byte(len(data)>>8),
 				^byte(len(data)), ^byte(len(data)>>8))
@@ -340,6 +340,30 @@ type pipeline struct {
 	spool   *spool
 	starts  []int64 // spool offset of each folder's first block
 	err     error
+	// buffers recycles block and output buffers: a block's input is free
+	// once the next block (which used it as history) is compressed.
+	buffers bufferList
+}
+
+// bufferList is a small free list of byte slices.
+type bufferList chan []byte
+
+func (l bufferList) get(size int) []byte {
+	select {
+	case b := <-l:
+		if cap(b) >= size {
+			return b[:0]
+		}
+	default:
+	}
+	return make([]byte, 0, size)
+}
+
+func (l bufferList) put(b []byte) {
+	select {
+	case l <- b:
+	default:
+	}
 }
 
 type blockJob struct {
@@ -352,7 +376,8 @@ type blockJob struct {
 
 func newPipeline(method Method, level, reserve, workers int, tempDir string) *pipeline {
 	p := &pipeline{method: method, reserve: reserve, work: make(chan *blockJob),
-		order: make(chan *blockJob, 4*workers), done: make(chan struct{}), spool: newSpool(tempDir)}
+		order: make(chan *blockJob, 4*workers), done: make(chan struct{}), spool: newSpool(tempDir),
+		buffers: make(bufferList, 16*workers)}
 	for range workers {
 		p.wg.Add(1)
 		go func() {
@@ -362,7 +387,7 @@ func newPipeline(method Method, level, reserve, workers int, tempDir string) *pi
 				fw, _ = flate.NewWriter(io.Discard, level)
 			}
 			for j := range p.work {
-				j.out = compressBlock(make([]byte, 0, dataHeaderSize+reserve+blockSize+16), fw, method, j.data, j.dict, reserve)
+				j.out = compressBlock(p.buffers.get(dataHeaderSize+reserve+blockSize+16), fw, level, method, j.data, j.dict, reserve)
 				close(j.ready)
 			}
 		}()
@@ -380,6 +405,7 @@ func (p *pipeline) submit(folder int, data, dict []byte) {
 // collect writes finished blocks to the spool in order.
 func (p *pipeline) collect() {
 	defer close(p.done)
+	var prev *blockJob
 	for j := range p.order {
 		<-j.ready
 		for len(p.starts) <= j.folder {
@@ -388,6 +414,11 @@ func (p *pipeline) collect() {
 		if p.err == nil {
 			p.err = p.spool.write(j.out)
 		}
+		p.buffers.put(j.out)
+		if prev != nil {
+			p.buffers.put(prev.data)
+		}
+		prev = j
 	}
 }
 

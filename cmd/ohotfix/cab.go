@@ -377,6 +377,9 @@ func cabCreate(c *cli.Context) error {
 		err = cerr
 	}
 	if err == nil {
+		err = os.Chmod(tmp.Name(), 0o644) // CreateTemp made it private
+	}
+	if err == nil {
 		err = os.Rename(tmp.Name(), out)
 	}
 	if err != nil {
