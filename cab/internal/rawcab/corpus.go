@@ -2,6 +2,7 @@ package rawcab
 
 import (
 	"bytes"
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -67,4 +68,25 @@ func Cabextract(tb testing.TB, cabPath, name string) []byte {
 		tb.Fatalf("cabextract -p -F %s %s: %v: %s", name, cabPath, err, stderr.String())
 	}
 	return stdout.Bytes()
+}
+
+// ExpectFailure decodes every folder of the given method in the named
+// corpus cabinets with decode and requires an error that matches want
+// (errors.Is). It is the shared body of the decoders' corrupt-sample tests.
+func ExpectFailure(t *testing.T, names []string, method int, want error, decode func(*Folder) error) {
+	t.Helper()
+	for _, name := range names {
+		cab := OpenCorpus(t, name)
+		for i := range cab.Folders {
+			f := &cab.Folders[i]
+			if f.Method() != method {
+				continue
+			}
+			if err := decode(f); !errors.Is(err, want) {
+				t.Errorf("%s folder %d: got %v, want %v", name, i, err, want)
+			} else {
+				t.Logf("%s folder %d: %v", name, i, err)
+			}
+		}
+	}
 }
