@@ -26,6 +26,9 @@ func FuzzTransform(f *testing.F) {
 	if b := generatedSeed(f, tiny); b != nil {
 		f.Add(b)
 	}
+	for _, seed := range patchTransforms(f) {
+		f.Add(seed)
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		tr, err := openBytes(data)
 		if err != nil {
@@ -79,6 +82,31 @@ func FuzzRecords(f *testing.F) {
 			}
 		}
 	})
+}
+
+// patchTransforms returns the transform substorages of the corpus patches
+// (hand.msp and the real Microsoft ones), each written as a standalone .mst.
+func patchTransforms(f *testing.F) [][]byte {
+	var out [][]byte
+	for _, p := range []string{"generated/hand.msp", "msi/lessmsi/SQL2008_AS.msp", "msi/lessmsi/WPF2_32.msp"} {
+		db, err := msi.Open(corpus(f, ".") + "/" + p)
+		if err != nil {
+			f.Fatal(err)
+		}
+		for _, name := range db.Storages() {
+			sub, err := db.OpenStorage(name)
+			if err != nil {
+				f.Fatal(err)
+			}
+			var buf bytes.Buffer
+			if err := sub.Write(&buf); err != nil {
+				f.Fatal(err)
+			}
+			out = append(out, buf.Bytes())
+		}
+		db.Close()
+	}
+	return out
 }
 
 func openBytes(data []byte) (*Transform, error) {
