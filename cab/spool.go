@@ -1,6 +1,7 @@
 package cab
 
 import (
+	"bufio"
 	"io"
 	"os"
 )
@@ -14,6 +15,7 @@ type spool struct {
 	dir  string
 	mem  []byte
 	file *os.File
+	buf  *bufio.Writer // batches the file's writes (few system calls)
 	size int64
 }
 
@@ -35,18 +37,22 @@ func (s *spool) write(b []byte) error {
 		}
 		os.Remove(f.Name()) // unlinked: nothing is left behind on a crash (POSIX)
 		s.file = f
-		if _, err := f.Write(s.mem); err != nil {
+		s.buf = bufio.NewWriterSize(f, 1<<20)
+		if _, err := s.buf.Write(s.mem); err != nil {
 			return err
 		}
 		s.mem = nil
 	}
-	_, err := s.file.Write(b)
+	_, err := s.buf.Write(b)
 	return err
 }
 
 func (s *spool) copyTo(w io.Writer) error {
 	if s.file == nil {
 		_, err := w.Write(s.mem)
+		return err
+	}
+	if err := s.buf.Flush(); err != nil {
 		return err
 	}
 	if _, err := s.file.Seek(0, io.SeekStart); err != nil {
