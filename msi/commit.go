@@ -1,6 +1,7 @@
 package msi
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -191,32 +192,29 @@ func sortedKeys[V any](m map[string]V) []string {
 	return ks
 }
 
-// rebuild loads every table, builds a fresh string pool (keeping the ids of
-// strings still in use, counting references exactly) and re-encodes the
-// catalog and every table stream.
+// tablePlan is how one table reaches the new file: re-encoded from its rows
+// (changed tables) or copied as raw bytes (tables not changed, whose string
+// ids stay valid because the ids of strings still in use are kept).
+type tablePlan struct {
+	name string
+	cols []Column
+	rows []Row  // encode these when encode is set
+	raw  []byte // otherwise the stored stream (nil = no rows)
+	enc  bool
+}
+
+// rebuild builds a fresh string pool and the catalog and table streams.
+// Unchanged tables are not decoded: their string references are counted
+// straight from the stored bytes and the bytes are copied, so a commit costs
+// in proportion to what changed (unless the reference width must change).
+// The pool keeps the ids of strings still in use, unused ids become holes,
+// new strings fill the lowest free ids, and every reference count is exact.
 func (db *Database) rebuild() error {
-	tables := make([]*Table, 0, len(db.order))
-	for _, name := range db.order {
-		t, err := db.Table(name)
-		if err != nil {
-			return err
-		}
-		tables = append(tables, t)
-	}
-	// Catalog rows.
-	var trows, crows []Row
-	for _, t := range tables {
-		trows = append(trows, Row{Str(t.name)})
-		for i, c := range t.columns {
-			crows = append(crows, Row{Str(t.name), Int(int32(i + 1)), Str(c.Name), Int(int32(int16(c.Type)))})
-		}
-	}
-	hint := 1024
-	if db.pool != nil {
-		hint += db.pool.Count()
-	}
-	uses := make(map[string]*strUse, hint)
-	block := make([]strUse, 0, hint) // strUse values, allocated in blocks
+	old := db.pool
+	oldW := old.RefWidth()
+	idCount := make([]int, old.Count())
+	uses := make(map[string]*strUse, 1024)
+	var block []strUse // strUse values, allocated in blocks
 	countRows := func(cols []Column, rows []Row) {
 		for c, col := range cols {
 			if col.Type&TypeString == 0 || col.Type.IsBinary() {
@@ -239,35 +237,64 @@ func (db *Database) rebuild() error {
 			}
 		}
 	}
+	plans := make([]tablePlan, 0, len(db.order)+2)
+	var trows, crows []Row
+	for _, name := range db.order {
+		cols, err := db.Schema(name)
+		if err != nil {
+			return err
+		}
+		trows = append(trows, Row{Str(name)})
+		for i, c := range cols {
+			crows = append(crows, Row{Str(name), Int(int32(i + 1)), Str(c.Name), Int(int32(int16(c.Type)))})
+		}
+		if t, ok := db.tables[name]; ok && t.dirty {
+			countRows(t.columns, t.rows)
+			plans = append(plans, tablePlan{name: name, cols: cols, rows: t.rows, enc: true})
+			continue
+		}
+		raw, err := db.rawTable(name, cols, idCount)
+		if err != nil {
+			return err
+		}
+		plans = append(plans, tablePlan{name: name, cols: cols, raw: raw})
+	}
 	countRows(tablesSchema, trows)
 	countRows(columnsSchema, crows)
-	for _, t := range tables {
-		countRows(t.columns, t.rows)
-	}
-	pool := buildPool(db.pool, uses, db.codepage)
+	plans = append(plans,
+		tablePlan{name: TablesTable, cols: tablesSchema, rows: trows, enc: true},
+		tablePlan{name: ColumnsTable, cols: columnsSchema, rows: crows, enc: true})
+
+	pool := buildPool(old, idCount, uses, db.codepage)
 	poolBytes, dataBytes, err := pool.Encode()
 	if err != nil {
 		return err
 	}
-	encoded := map[string][]byte{}
-	enc := func(name string, cols []Column, rows []Row) error {
-		b, err := EncodeRows(name, cols, rows, pool)
+	if pool.RefWidth() != oldW {
+		// The pool outgrew 2-byte references: every table is re-encoded.
+		pool.index = nil
+		for i, pl := range plans {
+			if pl.enc || pl.raw == nil {
+				continue
+			}
+			rows, err := DecodeRows(pl.name, pl.cols, pl.raw, old)
+			if err != nil {
+				return err
+			}
+			plans[i].rows, plans[i].enc = rows, true
+		}
+	}
+	encoded := make(map[string][]byte, len(plans))
+	for _, pl := range plans {
+		if !pl.enc {
+			encoded[pl.name] = pl.raw
+			continue
+		}
+		b, err := EncodeRows(pl.name, pl.cols, pl.rows, pool)
 		if err != nil {
 			return err
 		}
-		encoded[name] = b
-		return nil
-	}
-	if err := enc(TablesTable, tablesSchema, trows); err != nil {
-		return err
-	}
-	if err := enc(ColumnsTable, columnsSchema, crows); err != nil {
-		return err
-	}
-	for _, t := range tables {
-		if err := enc(t.name, t.columns, t.rows); err != nil {
-			return err
-		}
+		encoded[pl.name] = b
 	}
 	// Commit the new state only once everything encoded.
 	db.pool = pool
@@ -275,16 +302,57 @@ func (db *Database) rebuild() error {
 		PoolStream: {data: poolBytes}, DataStream: {data: dataBytes},
 		TablesTable: {data: encoded[TablesTable]}, ColumnsTable: {data: encoded[ColumnsTable]},
 	}
-	for _, t := range tables {
-		if b := encoded[t.name]; len(b) > 0 {
-			db.tstream[t.name] = &item{data: b}
+	for _, name := range db.order {
+		if b := encoded[name]; len(b) > 0 {
+			db.tstream[name] = &item{data: b}
 		} else {
-			delete(db.tstream, t.name) // no rows, no stream
+			delete(db.tstream, name) // no rows, no stream
 		}
-		t.dirty = false
+		if t, ok := db.tables[name]; ok {
+			t.dirty = false
+		}
 	}
 	db.schemaDirty, db.poolDirty = false, false
 	return nil
+}
+
+// rawTable returns the stored rows of an unchanged table (whole rows only)
+// and adds its string references to idCount, checking every id.
+func (db *Database) rawTable(name string, cols []Column, idCount []int) ([]byte, error) {
+	it := db.tstream[name]
+	if it == nil {
+		return nil, nil
+	}
+	raw, err := db.readItem(it, "table "+name)
+	if err != nil {
+		return nil, err
+	}
+	w := db.pool.RefWidth()
+	rw := RowWidth(cols, w)
+	if rw == 0 {
+		return nil, nil
+	}
+	n := len(raw) / rw
+	raw = raw[:n*rw]
+	off := 0
+	for _, col := range cols {
+		cw := col.Type.Width(w)
+		if col.Type&TypeString != 0 && !col.Type.IsBinary() {
+			for r := 0; r < n; r++ {
+				b := raw[off+r*cw:]
+				id := int(binary.LittleEndian.Uint16(b))
+				if cw == 3 {
+					id |= int(b[2]) << 16
+				}
+				if id >= len(idCount) {
+					return nil, formatErr("table "+name, "row %d column %s: string id %d beyond the pool (%d ids)", r+1, col.Name, id, len(idCount))
+				}
+				idCount[id]++ // id 0 (NULL) is counted but never stored
+			}
+		}
+		off += cw * n
+	}
+	return raw, nil
 }
 
 // strUse counts the cells using a string and records its new id.
@@ -293,50 +361,61 @@ type strUse struct {
 	id uint32
 }
 
-// buildPool keeps the ids strings had in old, drops strings no longer used
-// (they become holes), puts new strings in the lowest free ids, and sets
-// every reference count to the number of cells using the string.
-func buildPool(old *StringPool, uses map[string]*strUse, cp int) *StringPool {
+// buildPool keeps the ids of old strings still referenced (by id from raw
+// tables, idCount, or by value, uses), drops the others (holes), puts new
+// strings in the lowest free ids and sets every reference count. The new
+// pool keeps old's reference width unless it outgrows it.
+func buildPool(old *StringPool, idCount []int, uses map[string]*strUse, cp int) *StringPool {
 	p := NewStringPool(cp)
-	if old != nil {
-		p.strs = make([]string, len(old.strs))
-		for id, s := range old.strs {
-			if id == 0 || s == "" {
-				continue
-			}
-			if u := uses[s]; u != nil && u.id == 0 {
-				p.strs[id] = s
-				u.id = uint32(id)
-			}
+	p.LongRefs = old.LongRefs
+	p.strs = make([]string, len(old.strs))
+	refs := make([]int, len(old.strs))
+	for id := 1; id < len(idCount); id++ {
+		if idCount[id] > 0 && old.strs[id] != "" {
+			p.strs[id], refs[id] = old.strs[id], idCount[id]
 		}
 	}
 	var fresh []string
 	for s, u := range uses {
-		if u.id == 0 {
+		if id, ok := old.ID(s); ok {
+			u.id = id
+			p.strs[id] = s
+			refs[id] += u.n
+		} else {
 			fresh = append(fresh, s)
 		}
 	}
 	sort.Strings(fresh)
+	// An id a raw table references stays reserved even if it is a hole
+	// (its cells read as NULL and must keep doing so).
+	taken := func(id int) bool { return p.strs[id] != "" || id < len(idCount) && idCount[id] > 0 }
 	id := 1
 	for _, s := range fresh {
-		for id < len(p.strs) && p.strs[id] != "" {
+		for id < len(p.strs) && taken(id) {
 			id++
 		}
 		if id < len(p.strs) {
 			p.strs[id] = s
 		} else {
 			p.strs = append(p.strs, s)
+			refs = append(refs, 0)
 		}
 		uses[s].id = uint32(id)
+		refs[id] = uses[s].n
 		id++
 	}
-	for len(p.strs) > 1 && p.strs[len(p.strs)-1] == "" {
+	for len(p.strs) > 1 && !taken(len(p.strs)-1) {
 		p.strs = p.strs[:len(p.strs)-1]
 	}
 	p.refs = make([]uint16, len(p.strs))
+	for i := 1; i < len(p.strs); i++ {
+		if p.strs[i] == "" {
+			continue // a hole, even if referenced
+		}
+		p.refs[i] = uint16(min(refs[i], 0xFFFF))
+	}
 	p.index = make(map[string]uint32, len(uses))
 	for s, u := range uses {
-		p.refs[u.id] = uint16(min(u.n, 0xFFFF))
 		p.index[s] = u.id
 	}
 	return p

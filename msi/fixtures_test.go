@@ -1,7 +1,9 @@
 package msi
 
 import (
+	"bytes"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -324,5 +326,58 @@ func TestCommitTwice(t *testing.T) {
 	}
 	if left, _ := filepath.Glob(filepath.Join(filepath.Dir(path), ".*tmp")); len(left) != 0 {
 		t.Errorf("temporary files left: %v", left)
+	}
+}
+
+// TestCommitCopiesUnchangedTables: a commit re-encodes only changed tables;
+// when the pool outgrows 2-byte references every table is re-encoded, and
+// unchanged tables still read back the same.
+func TestCommitCopiesUnchangedTables(t *testing.T) {
+	if testing.Short() {
+		t.Skip("writes 70,000 strings")
+	}
+	path := filepath.Join(t.TempDir(), "grow.msi")
+	db := New(Package)
+	a, _ := db.CreateTable("A", []Column{{"K", StringType(20, false, true, false)}, {"V", StringType(0, true, false, false)}})
+	for i := 0; i < 50; i++ {
+		a.Insert(fmt.Sprintf("key%d", i), fmt.Sprintf("value %d", i))
+	}
+	if err := db.WriteFile(path); err != nil {
+		t.Fatal(err)
+	}
+	db, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	rawA, _ := db.ReadTableStream("A")
+	b, _ := db.CreateTable("B", []Column{{"K", StringType(20, false, true, false)}})
+	b.Insert("small")
+	if err := db.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := db.ReadTableStream("A"); !bytes.Equal(got, rawA) || db.Pool().LongRefs {
+		t.Fatal("unchanged table A was re-encoded by a small commit")
+	}
+	b, _ = db.Table("B")
+	for i := 0; i < 70000; i++ {
+		b.Insert(fmt.Sprintf("s%06d", i))
+	}
+	if err := db.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if !db.Pool().LongRefs {
+		t.Fatal("pool of 70,000 strings without long references")
+	}
+	a, _ = db.Table("A")
+	if r, ok := a.Lookup("key49"); !ok || r[1].Str() != "value 49" || a.Len() != 50 {
+		t.Fatalf("table A after the width change: %v", r)
+	}
+	if got, _ := db.ReadTableStream("A"); len(got) != 50*6 {
+		t.Errorf("table A stream %d bytes, want %d (3-byte refs)", len(got), 50*6)
+	}
+	needTool(t, "msiinfo", "msitools")
+	if got := run(t, "", "msiinfo", "export", path, "A"); !strings.Contains(got, "key49\tvalue 49\r\n") {
+		t.Errorf("msiinfo export A:\n%s", got)
 	}
 }
