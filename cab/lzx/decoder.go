@@ -102,8 +102,17 @@ func (d *decoder) WriteTo(w io.Writer) (int64, error) {
 }
 
 // decodeFrame decodes the next (up to) 32 KiB frame into the window and
-// points d.out at its E8-translated bytes.
+// points d.out at its E8-translated bytes. Whatever went wrong, if the
+// decoder had run out of input by then, the cause is the missing input.
 func (d *decoder) decodeFrame() error {
+	err := d.decodeFrameData()
+	if err != nil && d.in.consumedPastEnd() {
+		return d.inputError()
+	}
+	return err
+}
+
+func (d *decoder) decodeFrameData() error {
 	n := int(min(frameSize, d.size-d.produced))
 	if d.wpos == len(d.win) {
 		d.wpos = 0

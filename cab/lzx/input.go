@@ -14,8 +14,8 @@ import (
 //
 // Past the end of the real data the refill supplies zero words and counts
 // them in pad, so the decoding loops never test for the end of input; the
-// frame and block boundaries check (consumedPastEnd) that no more than the
-// libmspack-compatible slack of padding was actually consumed.
+// frame and block boundaries check (consumedPastEnd) that none of that
+// padding was actually consumed (only looked ahead at).
 type input struct {
 	src   io.Reader
 	buf   []byte
@@ -30,8 +30,8 @@ type input struct {
 
 const (
 	inputBufSize = 64 << 10
-	keepBehind   = 8  // bytes kept before pos when compacting, so a bit buffer's worth can be unread
-	maxPadBits   = 16 // consumed zero padding tolerated at the end (libmspack inserts two bytes)
+	keepBehind   = 8 // bytes kept before pos when compacting, so a bit buffer's worth can be unread
+	maxPadBits   = 0 // valid streams end on a whole word, so consuming padding means truncation
 )
 
 func (in *input) init(src io.Reader) {

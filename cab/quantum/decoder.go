@@ -165,8 +165,25 @@ func (d *decoder) symbol(m *model) int {
 	return sym
 }
 
-// decodeFrame decodes the next (up to) 32 KiB frame.
+// decodeFrame decodes the next (up to) 32 KiB frame. Whatever went wrong,
+// if the decoder had consumed padding by then, the cause is the missing
+// input.
 func (d *decoder) decodeFrame() error {
+	err := d.decodeFrameData()
+	if err != nil && err != errTruncated && d.in.pad*8 > int(d.in.nbits) {
+		return d.inputError()
+	}
+	return err
+}
+
+func (d *decoder) inputError() error {
+	if d.in.err != nil {
+		return fmt.Errorf("quantum: reading compressed data: %w", d.in.err)
+	}
+	return errTruncated
+}
+
+func (d *decoder) decodeFrameData() error {
 	if d.started || d.in.blocks != nil {
 		if err := d.in.nextFrame(); err != nil {
 			return err
@@ -225,10 +242,7 @@ func (d *decoder) decodeFrame() error {
 		}
 	}
 	if d.in.consumedPastEnd() {
-		if d.in.err != nil {
-			return fmt.Errorf("quantum: reading compressed data: %w", d.in.err)
-		}
-		return errTruncated
+		return d.inputError()
 	}
 	d.wpos = wpos & mask
 	d.produced += int64(want)
