@@ -70,3 +70,26 @@ func readAll(t testing.TB, f *File) []byte {
 	}
 	return b
 }
+
+// findAllIn opens every cabinet FindAll finds in the file at path.
+func findAllIn(t testing.TB, path string) []*Reader {
+	t.Helper()
+	f, size, err := openSized(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { f.Close() })
+	offs, err := FindAll(f, size)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []*Reader
+	for _, o := range offs {
+		r, err := NewReaderAt(f, o, size)
+		if err != nil {
+			t.Fatalf("%s at %d: %v", path, o, err)
+		}
+		out = append(out, r)
+	}
+	return out
+}

@@ -320,21 +320,9 @@ func TestLibmspackMerge(t *testing.T) {
 func TestLibmspackSearch(t *testing.T) {
 	dir := corpusDir(t, "cab/libmspack-cabd")
 	find := func(name string) []int64 {
-		f, err := os.Open(filepath.Join(dir, name))
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer f.Close()
-		fi, _ := f.Stat()
-		offs, err := FindAll(f, fi.Size())
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, o := range offs {
-			r, err := NewReaderAt(f, o, fi.Size())
-			if err != nil {
-				t.Fatalf("%s at %d: %v", name, o, err)
-			}
+		var offs []int64
+		for _, r := range findAllIn(t, filepath.Join(dir, name)) {
+			offs = append(offs, r.Cabinets[0].Offset)
 			for _, file := range r.Files {
 				readAll(t, file)
 			}

@@ -117,16 +117,11 @@ func (f *Folder) Size() int64 { return f.usize }
 // OpenReader opens the cabinet file at path (a single cabinet; use OpenSet to
 // follow a spanned set).
 func OpenReader(path string) (*Reader, error) {
-	f, err := os.Open(path)
+	f, size, err := openSized(path)
 	if err != nil {
 		return nil, err
 	}
-	fi, err := f.Stat()
-	if err != nil {
-		f.Close()
-		return nil, err
-	}
-	r, err := NewReader(f, fi.Size())
+	r, err := NewReader(f, size)
 	if err != nil {
 		f.Close()
 		return nil, err
@@ -134,6 +129,20 @@ func OpenReader(path string) (*Reader, error) {
 	r.Cabinets[0].Name = path
 	r.closers = append(r.closers, f)
 	return r, nil
+}
+
+// openSized opens a file and returns its size.
+func openSized(path string) (*os.File, int64, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, 0, err
+	}
+	fi, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, 0, err
+	}
+	return f, fi.Size(), nil
 }
 
 // Close closes the files OpenReader or OpenSet opened.

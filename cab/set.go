@@ -20,16 +20,11 @@ const maxSetCabinets = 65535
 // names case-insensitively. Cabinets that cannot be found are left out:
 // the files whose data lives in them fail with ErrIncompleteSet.
 func OpenSet(path string) (*Reader, error) {
-	f, err := os.Open(path)
+	f, size, err := openSized(path)
 	if err != nil {
 		return nil, err
 	}
-	fi, err := f.Stat()
-	if err != nil {
-		f.Close()
-		return nil, err
-	}
-	r, err := NewSetReader(f, fi.Size(), DirOpener(filepath.Dir(path)))
+	r, err := NewSetReader(f, size, DirOpener(filepath.Dir(path)))
 	if err != nil {
 		f.Close()
 		return nil, err
