@@ -237,16 +237,7 @@ func TestLibmspackInvalidFolderDoesNotSpoilOthers(t *testing.T) {
 // (which lack the "cabd_" prefix).
 func multiOpener(dir string) Opener {
 	return func(name string) (io.ReaderAt, int64, error) {
-		f, err := os.Open(filepath.Join(dir, strings.TrimPrefix(name, "cabd_")))
-		if err != nil {
-			return nil, 0, err
-		}
-		fi, err := f.Stat()
-		if err != nil {
-			f.Close()
-			return nil, 0, err
-		}
-		return f, fi.Size(), nil
+		return openSized(filepath.Join(dir, strings.TrimPrefix(name, "cabd_")))
 	}
 }
 
