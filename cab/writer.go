@@ -308,7 +308,11 @@ func compressBlock(dst []byte, fw *flate.Writer, level int, method Method, data,
 		fw.Write(data)
 		fw.Close()
 		dst = bw.b
-		if len(dst)-payloadAt > len(data)+7 || !checkDeflate(dst[payloadAt+2:], level <= 6) {
+		if !checkDeflate(dst[payloadAt+2:], level <= 6) {
+			// A code libmspack would refuse: fixed codes instead.
+			dst = fixedDeflate(dst[:payloadAt+2], data)
+		}
+		if len(dst)-payloadAt > len(data)+7 {
 			// Stored: one final deflate block of type 00 with LEN/NLEN.
 			dst = append(dst[:payloadAt+2], 1, byte(len(data)), byte(len(data)>>8),
 				^byte(len(data)), ^byte(len(data)>>8))

@@ -331,3 +331,32 @@ func TestExtractAllParallelAndSafe(t *testing.T) {
 		t.Errorf("MaxFileSize: %v", err)
 	}
 }
+
+// TestWriterLibmspackSafeBlocks: runs of one byte and short patterns (which
+// make klauspost emit a one-code distance tree libmspack rejects) are
+// re-encoded with fixed codes: still small, and every block passes the
+// full code check.
+func TestWriterLibmspackSafeBlocks(t *testing.T) {
+	members := []testMember{
+		{"zeros", make([]byte, 1<<20)},
+		{"pattern", bytes.Repeat([]byte("hello world, this is a test of the cab writer\n"), 20000)},
+	}
+	for _, level := range []int{1, 6, 9} {
+		data := writeCab(t, members, func(w *Writer) { w.Level = level })
+		if len(data) > 64<<10 {
+			t.Errorf("level %d: %d bytes for 1.9 MiB of repetitive data", level, len(data))
+		}
+		r, err := NewReader(bytes.NewReader(data), int64(len(data)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !checkCabBlocks(r) {
+			t.Errorf("level %d: a block libmspack would reject", level)
+		}
+		for i, f := range r.Files {
+			if !bytes.Equal(readAll(t, f), members[i].data) {
+				t.Errorf("level %d: %s differs", level, f.Name)
+			}
+		}
+	}
+}
