@@ -188,6 +188,11 @@ func readCabinet(ra io.ReaderAt, off, size int64) (*Cabinet, error) {
 	c.Header = *h
 	// Folders follow the optional header parts directly.
 	fsz := folderSize + h.FolderReserve
+	if pos+int64(h.NumFolders)*int64(fsz) > c.size {
+		// Checked before allocating: a header must not make us reserve
+		// megabytes for entries the file does not hold.
+		return nil, wrapErr(ErrTruncated, io.ErrUnexpectedEOF, "%d folder entries at offset %d", h.NumFolders, pos)
+	}
 	fb, err := readFull(c.r, pos, int(h.NumFolders)*fsz, "folder entries")
 	if err != nil {
 		return nil, err
@@ -204,6 +209,9 @@ func readCabinet(ra io.ReaderAt, off, size int64) (*Cabinet, error) {
 	pos += int64(len(fb))
 	// Files: like libmspack, read them where the folders end (a coffFiles
 	// pointing elsewhere is how "hidden" entries are smuggled in).
+	if pos+int64(h.NumFiles)*(fileEntrySize+2) > c.size {
+		return nil, wrapErr(ErrTruncated, io.ErrUnexpectedEOF, "%d file entries at offset %d", h.NumFiles, pos)
+	}
 	c.files = make([]*rawFile, h.NumFiles)
 	for i := range c.files {
 		fb, err := readFull(c.r, pos, fileEntrySize, "file entry")
