@@ -30,8 +30,10 @@ func copyInto(dst string, src io.Reader, want int64, mtime time.Time, wrap func(
 	if wrap != nil {
 		w = wrap(w)
 	}
-	buf := make([]byte, 256<<10)
-	n, err := io.CopyBuffer(w, src, buf)
+	// io.Copy, not CopyBuffer with a fresh buffer: cabinet members are
+	// WriterTo (they write straight from the decoder's window) and plain
+	// files use copy_file_range, so a buffer would only cost an allocation.
+	n, err := io.Copy(w, src)
 	if err != nil {
 		return fmt.Errorf("writing %s: %w", dst, err)
 	}

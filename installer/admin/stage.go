@@ -64,10 +64,14 @@ func transact(ctx context.Context, imageDir string, jobs []copyJob, last *copyJo
 		return nil
 	}
 	start := time.Now()
-	err = runJobs(jobs, stageOne)
-	if err == nil && last != nil {
-		err = stageOne(*last)
+	all := jobs
+	if last != nil {
+		// The database is its own group: it is written while the cabinet
+		// is decoded (runJobs runs groups in parallel). Its journal entry
+		// is as good anywhere in the list: the switch is all or nothing.
+		all = append([]copyJob{*last}, jobs...)
 	}
+	err = runJobs(all, stageOne)
 	if err != nil {
 		t.abort()
 		log.Error("admin: staging failed; the image was not changed", zap.Error(err))
