@@ -82,7 +82,7 @@ type inspection struct {
 	Sequences    []patch.Sequence  `json:"sequences"`
 	Pairs        []pairInfo        `json:"pairs"`
 	Media        []patch.Media     `json:"media"`
-	Cabinets     []cabinetInfo     `json:"cabinets"`
+	Cabinets     []patch.Cabinet   `json:"cabinets"`
 	Files        []patch.File      `json:"files,omitempty"`
 }
 
@@ -115,13 +115,6 @@ type tableInfo struct {
 	Dropped  bool   `json:"dropped,omitempty"`
 	Bytes    int    `json:"bytes"`
 	Note     string `json:"note,omitempty"`
-}
-
-type cabinetInfo struct {
-	Name        string `json:"name"`
-	Size        int64  `json:"size"`
-	Members     int    `json:"members"`
-	Compression string `json:"compression"`
 }
 
 func describeTransform(t *transform.Transform, db *msi.Database) (transformInfo, error) {
@@ -175,23 +168,8 @@ func inspectPatch(path string, p *patch.Patch, db *msi.Database, withFiles bool)
 	if in.Media, err = p.Media(db); err != nil {
 		return nil, err
 	}
-	seen := map[string]bool{}
-	for _, m := range in.Media {
-		if !m.Embedded() || seen[m.Cabinet] {
-			continue
-		}
-		seen[m.Cabinet] = true
-		cr, err := p.OpenCabinet(m.Cabinet)
-		if err != nil {
-			return nil, err
-		}
-		ci := cabinetInfo{Name: strings.TrimPrefix(m.Cabinet, "#"), Members: len(cr.Files)}
-		ci.Size, _ = p.Database().StreamSize(ci.Name)
-		if len(cr.Folders) > 0 {
-			ci.Compression = fmt.Sprint(cr.Folders[0].Compression())
-		}
-		cr.Close()
-		in.Cabinets = append(in.Cabinets, ci)
+	if in.Cabinets, err = p.Cabinets(db); err != nil {
+		return nil, err
 	}
 	if withFiles {
 		if in.Files, err = p.Files(db); err != nil {

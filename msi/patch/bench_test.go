@@ -10,13 +10,7 @@ import (
 // BenchmarkCreate makes a whole-file patch between two synthetic packages
 // of about 20,000 rows (1,000 files, 50 of them changed).
 func BenchmarkCreate(b *testing.B) {
-	set := transformtest.Synthetic{Files: 1000, Registry: 17000, Changed: 50}
-	dir := b.TempDir()
-	v1, v2, err := set.Build(dir)
-	if err != nil {
-		b.Fatal(err)
-	}
-	out := filepath.Join(dir, "p.msp")
+	set, v1, v2, out := benchProduct(b)
 	b.ReportMetric(float64(set.Rows()), "rows")
 	b.ResetTimer()
 	for b.Loop() {
@@ -32,13 +26,7 @@ func BenchmarkCreate(b *testing.B) {
 
 // BenchmarkInspect opens a patch and walks its transforms, media and files.
 func BenchmarkInspect(b *testing.B) {
-	set := transformtest.Synthetic{Files: 1000, Registry: 17000, Changed: 50}
-	dir := b.TempDir()
-	v1, v2, err := set.Build(dir)
-	if err != nil {
-		b.Fatal(err)
-	}
-	out := filepath.Join(dir, "p.msp")
+	_, v1, v2, out := benchProduct(b)
 	if _, err := Create(v1, v2, out, CreateOptions{PatchCode: testPatchCode}); err != nil {
 		b.Fatal(err)
 	}
@@ -53,4 +41,15 @@ func BenchmarkInspect(b *testing.B) {
 		}
 		p.Close()
 	}
+}
+
+// benchProduct builds the synthetic pair; out is where to write the patch.
+func benchProduct(b *testing.B) (set transformtest.Synthetic, v1, v2, out string) {
+	set = transformtest.Synthetic{Files: 1000, Registry: 17000, Changed: 50}
+	dir := b.TempDir()
+	v1, v2, err := set.Build(dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return set, v1, v2, filepath.Join(dir, "p.msp")
 }

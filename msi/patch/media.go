@@ -165,6 +165,25 @@ func (p *Patch) Files(db *msi.Database) ([]File, error) {
 		}
 	}
 	var out []File
+	err = p.eachCabinet(media, func(name string, cr *cab.Reader) error {
+		for _, cf := range cr.Files {
+			f := File{Key: cf.Name, Cabinet: name, Size: cf.Size}
+			if r, ok := recs[cf.Name]; ok {
+				f = *r
+				f.Cabinet, f.Size, f.Known = name, cf.Size, true
+			}
+			out = append(out, f)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// eachCabinet opens every embedded cabinet the media rows name, once.
+func (p *Patch) eachCabinet(media []Media, fn func(stream string, cr *cab.Reader) error) error {
 	seen := map[string]bool{}
 	for _, m := range media {
 		if !m.Embedded() || seen[m.Cabinet] {
@@ -173,20 +192,42 @@ func (p *Patch) Files(db *msi.Database) ([]File, error) {
 		seen[m.Cabinet] = true
 		cr, err := p.OpenCabinet(m.Cabinet)
 		if err != nil {
-			return nil, err
+			return err
 		}
-		for _, cf := range cr.Files {
-			f := File{Key: cf.Name, Cabinet: strings.TrimPrefix(m.Cabinet, "#"), Size: cf.Size}
-			if r, ok := recs[cf.Name]; ok {
-				c := f.Cabinet
-				f = *r
-				f.Cabinet, f.Size, f.Known = c, cf.Size, true
-			}
-			out = append(out, f)
-		}
+		err = fn(strings.TrimPrefix(m.Cabinet, "#"), cr)
 		cr.Close()
+		if err != nil {
+			return err
+		}
 	}
-	return out, nil
+	return nil
+}
+
+// Cabinet describes a cabinet stream of the patch.
+type Cabinet struct {
+	Name        string `json:"name"` // stream name
+	Size        int64  `json:"size"`
+	Members     int    `json:"members"`
+	Compression string `json:"compression"` // of the first folder
+}
+
+// Cabinets describes the embedded cabinets the patch's Media rows name.
+func (p *Patch) Cabinets(db *msi.Database) ([]Cabinet, error) {
+	media, err := p.Media(db)
+	if err != nil {
+		return nil, err
+	}
+	var out []Cabinet
+	err = p.eachCabinet(media, func(name string, cr *cab.Reader) error {
+		c := Cabinet{Name: name, Members: len(cr.Files)}
+		c.Size, _ = p.db.StreamSize(name)
+		if len(cr.Folders) > 0 {
+			c.Compression = fmt.Sprint(cr.Folders[0].Compression())
+		}
+		out = append(out, c)
+		return nil
+	})
+	return out, err
 }
 
 // DeliveredFiles lists the File keys whose new content the patch carries
