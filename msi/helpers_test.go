@@ -42,6 +42,9 @@ func run(t testing.TB, dir, name string, args ...string) string {
 	t.Helper()
 	cmd := exec.Command(name, args...)
 	cmd.Dir = dir
+	if dir == "" {
+		cmd.Dir = t.TempDir() // msiinfo export may drop <Table>/ folders here
+	}
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	if err := cmd.Run(); err != nil {
@@ -55,7 +58,9 @@ func msidumpDir(t testing.TB, db string) string {
 	t.Helper()
 	needTool(t, "msidump", "msitools")
 	d := t.TempDir()
-	run(t, "", "msidump", "-d", d, db)
+	// msiinfo export (which msidump runs) writes binary cells to
+	// ./<Table>/ of its working directory: keep them in the dump folder.
+	run(t, d, "msidump", "-d", d, db)
 	return d
 }
 

@@ -46,7 +46,9 @@ func runMsi(t *testing.T, args ...string) (string, string, int) {
 func peer(t *testing.T, name string, args ...string) string {
 	t.Helper()
 	msiNeed(t, name)
-	out, err := exec.Command(name, args...).Output()
+	cmd := exec.Command(name, args...)
+	cmd.Dir = t.TempDir() // msiinfo export drops binary cells in ./<Table>/
+	out, err := cmd.Output()
 	if err != nil {
 		t.Fatalf("%s %v: %v", name, args, err)
 	}
