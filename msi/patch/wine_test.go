@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/ohotfix/ohotfix/internal/winetest"
+	"github.com/ohotfix/ohotfix/msi/transform/transformtest"
 )
 
 // Oracle: Wine's msiexec installs v1, applies the patch we created, and
@@ -17,6 +18,25 @@ func TestWinePatchInstall(t *testing.T) {
 	}
 	winetest.Require(t)
 	prod, msp, res := createFixturePatch(t)
+	p := wineInstallAndPatch(t, prod, msp)
+	found := false
+	for _, pr := range p.Products(t) {
+		for _, pa := range pr.Patches {
+			if strings.EqualFold(pa.Code, res.PatchCode) {
+				found = true
+			}
+		}
+	}
+	if !found {
+		t.Errorf("Wine does not list patch %s as applied: %+v", res.PatchCode, p.Products(t))
+	}
+}
+
+// wineInstallAndPatch installs v1 with msiexec /i, applies msp with
+// msiexec /p, and checks the installed files: v1's bytes after the install,
+// v2's after the patch.
+func wineInstallAndPatch(t *testing.T, prod *transformtest.Product, msp string) *winetest.Prefix {
+	t.Helper()
 	p := winetest.NewPrefix(t)
 	code, log, err := p.Msiexec("/i", p.WinPath(prod.V1))
 	if err != nil || code != 0 {
@@ -46,17 +66,7 @@ func TestWinePatchInstall(t *testing.T) {
 			t.Errorf("%s: installed %q, want v2's %q", name, truncate(got), truncate(want))
 		}
 	}
-	found := false
-	for _, pr := range p.Products(t) {
-		for _, pa := range pr.Patches {
-			if strings.EqualFold(pa.Code, res.PatchCode) {
-				found = true
-			}
-		}
-	}
-	if !found {
-		t.Errorf("Wine does not list patch %s as applied: %+v", res.PatchCode, p.Products(t))
-	}
+	return p
 }
 
 func truncate(b []byte) string {

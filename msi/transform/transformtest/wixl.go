@@ -74,6 +74,55 @@ func wxs(version string, v2 bool) string {
 `, productCode, upgradeCode, version, version, src, appVer, src, src, extra, newComp, newRef)
 }
 
+// relayout writes the package at path into dir/<name> with its files laid
+// out as layout says.
+func relayout(path, dir string, layout Layout, files map[string][]byte) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	db, err := msi.Open(path)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	media, err := db.Table("Media")
+	if err != nil {
+		return err
+	}
+	switch layout {
+	case External:
+		b, err := db.ReadStream("fix.cab")
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(filepath.Join(dir, "ext.cab"), b, 0o644); err != nil {
+			return err
+		}
+		if err := media.Set([]any{1}, "Cabinet", "ext.cab"); err != nil {
+			return err
+		}
+	case SourceTree:
+		for name, b := range files {
+			p := filepath.Join(dir, "PatchFixture", name)
+			os.MkdirAll(filepath.Dir(p), 0o755)
+			if err := os.WriteFile(p, b, 0o644); err != nil {
+				return err
+			}
+		}
+		if err := media.Set([]any{1}, "Cabinet", nil); err != nil {
+			return err
+		}
+		si, err := db.Summary()
+		if err != nil {
+			return err
+		}
+		si.SetInt(msi.PIDWordCount, si.WordCount()&^msi.WordCountCompressed)
+		db.SetSummary(si)
+	}
+	db.DeleteStream("fix.cab")
+	return db.WriteFile(filepath.Join(dir, filepath.Base(path)))
+}
+
 func appVersion(v2 bool) string {
 	if v2 {
 		return "1.0.1.0"
@@ -97,9 +146,27 @@ func setFileVersion(path, key, version string) error {
 	return db.Commit()
 }
 
+// Layout says where a built package keeps its files.
+type Layout int
+
+const (
+	Embedded   Layout = iota // MSZIP cabinet stream inside the .msi (wixl's output)
+	External                 // the same cabinet as a file beside the .msi
+	SourceTree               // uncompressed files laid out under the .msi's folder
+)
+
 // BuildProduct builds V1 and V2 with wixl in a temporary directory
-// (skipping without wixl).
-func BuildProduct(t testing.TB) *Product {
+// (skipping without wixl), with embedded cabinets.
+func BuildProduct(t testing.TB) *Product { t.Helper(); return BuildProductLayout(t, Embedded) }
+
+// BuildProductLayout builds V1 and V2 and then moves their files where
+// layout says. wixl writes only embedded cabinets, so the other layouts are
+// made with our database writer: External moves the stream to a cabinet
+// file and names it in Media; SourceTree writes the files to
+// <dir>/vN/PatchFixture/ (the source layout of INSTALLDIR under
+// ProgramFilesFolder, whose DefaultDir is "."), clears Media.Cabinet and
+// the summary's "compressed" bit. Each package then sits in its own folder.
+func BuildProductLayout(t testing.TB, layout Layout) *Product {
 	t.Helper()
 	NeedTool(t, "wixl", "wixl")
 	dir := t.TempDir()
@@ -141,6 +208,16 @@ func BuildProduct(t testing.TB) *Product {
 		if err := setFileVersion(b.out, "AppTxt", appVersion(b.v2)); err != nil {
 			t.Fatal(err)
 		}
+	}
+	if layout != Embedded {
+		files := map[string]map[string][]byte{p.V1: v1, p.V2: v2}
+		for _, old := range []string{p.V1, p.V2} {
+			sub := filepath.Join(dir, strings.TrimSuffix(filepath.Base(old), ".msi"))
+			if err := relayout(old, sub, layout, files[old]); err != nil {
+				t.Fatal(err)
+			}
+		}
+		p.V1, p.V2 = filepath.Join(dir, "v1", "v1.msi"), filepath.Join(dir, "v2", "v2.msi")
 	}
 	return p
 }
