@@ -49,7 +49,7 @@ func (b *blockReader) next() ([]byte, int, error) {
 	for {
 		if b.seg < 0 || b.inSeg >= b.fo.segments[b.seg].numBlocks {
 			if b.seg+1 >= len(b.fo.segments) {
-				if len(b.buf) > 0 {
+				if len(b.buf) > 0 || b.fo.endMissing {
 					return nil, 0, newErr(ErrIncompleteSet, "folder %d continues in a cabinet that is not in the set", b.fo.Index)
 				}
 				return nil, 0, io.EOF

@@ -94,6 +94,8 @@ type Folder struct {
 	// A folder continuing into a missing cabinet is readable up to the end
 	// of the blocks we have; the stream reports ErrIncompleteSet there.
 	startMissing bool
+	// endMissing: the folder continues in a cabinet the Reader lacks.
+	endMissing bool
 	// usize is the uncompressed size implied by the files (max end).
 	usize int64
 
@@ -311,6 +313,7 @@ func assemble(cabs []*Cabinet) (*Reader, error) {
 			return nil, newErr(ErrSetMismatch, "%q does not continue the folder of the previous cabinet", c.Name)
 		}
 		last := local[len(local)-1]
+		last.endMissing = contToNext && ci == len(cabs)-1
 		for _, rf := range c.files {
 			var fo *Folder
 			switch rf.iFolder {
