@@ -256,3 +256,11 @@ func TestUnknownCodepageRoundTrips(t *testing.T) {
 		t.Fatalf("round trip: %v", err)
 	}
 }
+
+func TestSafeFileName(t *testing.T) {
+	for in, want := range map[string]string{"File": "File", "../x": ".._x", "a/b\\c": "a_b_c", "..": "_..", "": "_"} {
+		if got := safeFileName(in); got != want {
+			t.Errorf("safeFileName(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"time"
@@ -421,9 +422,19 @@ func (db *Database) Export(dir string, opt ExportOptions) error {
 	return nil
 }
 
-// safeFileName keeps a table or stream name from escaping the dump folder.
+// safeFileName keeps a table or stream name from escaping the dump folder
+// and, on Windows, from using characters its file names cannot hold (control
+// characters such as the 0x05 of "\x05SummaryInformation", <>:"|?*).
 func safeFileName(s string) string {
-	s = strings.NewReplacer("/", "_", "\\", "_", "\x00", "_").Replace(s)
+	s = strings.Map(func(r rune) rune {
+		switch {
+		case r == '/' || r == '\\' || r == 0:
+			return '_'
+		case runtime.GOOS == "windows" && (r < 0x20 || strings.ContainsRune(`<>:"|?*`, r)):
+			return '_'
+		}
+		return r
+	}, s)
 	if s == "." || s == ".." || s == "" {
 		s = "_" + s
 	}
