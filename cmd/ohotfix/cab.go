@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/schollz/progressbar/v3"
 	"github.com/urfave/cli/v2"
@@ -252,7 +253,7 @@ func cabTest(c *cli.Context) error {
 	}
 	defer r.Close()
 	sums := make(map[*cab.File]string, len(r.Files))
-	var mu = make(chan struct{}, 1)
+	var mu sync.Mutex
 	err = cab.Each(r.Files, 0, false, func(f *cab.File, rd io.Reader) error {
 		h := md5.New()
 		n, err := io.Copy(h, rd)
@@ -260,9 +261,9 @@ func cabTest(c *cli.Context) error {
 			err = fmt.Errorf("%d of %d bytes: %w", n, f.Size, cab.ErrTruncated)
 		}
 		if err == nil {
-			mu <- struct{}{}
+			mu.Lock()
 			sums[f] = fmt.Sprintf("%x", h.Sum(nil))
-			<-mu
+			mu.Unlock()
 		}
 		return err
 	})
