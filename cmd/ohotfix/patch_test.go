@@ -82,6 +82,9 @@ func TestPatchCreateAndTransformCLI(t *testing.T) {
 			t.Errorf("inspect lacks %q (status %d %s):\n%s", w, st, errs, out)
 		}
 	}
+	if out, errs, st := runArgs("patch", "inspect", "--files", "--json", "--target", prod.V1, msp); st != 0 || !strings.Contains(out, `"name": "new.txt"`) || !strings.Contains(out, `"Classification": "Security Rollup"`) {
+		t.Errorf("inspect --target --json: %d %s\n%s", st, errs, out)
+	}
 	if _, errs, st := runArgs("patch", "create", "--target", prod.V2, "--upgraded", prod.V1, "-o", filepath.Join(dir, "x.msp")); st != wantStatus(1620) || !strings.Contains(errs, "cannot make") {
 		t.Errorf("downgrade: status %d\n%s", st, errs)
 	}

@@ -13,12 +13,12 @@ import (
 // Media is a Media row a patch transform inserts: where the patch's files
 // come from. Cabinet "#NAME" is the stream NAME inside the .msp.
 type Media struct {
-	Pair         string
-	DiskID       int
-	LastSequence int
-	Cabinet      string
-	Source       string
-	VolumeLabel  string
+	Pair         string `json:"pair"`
+	DiskID       int    `json:"diskId"`
+	LastSequence int    `json:"lastSequence"`
+	Cabinet      string `json:"cabinet"`
+	Source       string `json:"source,omitempty"`
+	VolumeLabel  string `json:"volumeLabel,omitempty"`
 }
 
 // Embedded reports a cabinet stored in the patch (Cabinet starts with '#').
@@ -100,16 +100,16 @@ func (p *Patch) OpenCabinet(name string) (*cab.Reader, error) {
 // File is a file a patch delivers: a member of one of its cabinets, with
 // what the transforms say about the File row of the same key.
 type File struct {
-	Key       string // File table key = cabinet member name
-	Cabinet   string // stream name
-	Size      int64  // member size
-	Known     bool   // a File record for Key exists in the transforms
-	Name      string // long file name (FileName after '|')
-	Component string
-	Version   string
-	FileSize  int
-	Sequence  int
-	Added     bool // inserted by the patch (not in the target)
+	Key       string `json:"key"`       // File table key = cabinet member name
+	Cabinet   string `json:"cabinet"`   // stream name
+	Size      int64  `json:"size"`      // member size
+	Known     bool   `json:"known"`     // a File record for Key exists in the transforms
+	Name      string `json:"name"`      // long file name (FileName after '|')
+	Component string `json:"component"` // Component_
+	Version   string `json:"version"`
+	FileSize  int    `json:"fileSize"`
+	Sequence  int    `json:"sequence"`
+	Added     bool   `json:"added"` // inserted by the patch (not in the target)
 }
 
 // Files lists the members of every embedded cabinet the patch's Media rows

@@ -12,10 +12,10 @@ import (
 // Sequence is one row of MsiPatchSequence: the patch's place in a patch
 // family (Attributes bit 0x1 = supersedes earlier patches of the family).
 type Sequence struct {
-	Family      string
-	ProductCode string // "" = any product
-	Sequence    string
-	Attributes  int
+	Family      string `json:"family"`
+	ProductCode string `json:"productCode,omitempty"` // "" = any product
+	Sequence    string `json:"sequence"`
+	Attributes  int    `json:"attributes"`
 }
 
 // SupersedeEarlier is the MsiPatchSequence attribute bit.
