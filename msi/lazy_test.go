@@ -107,3 +107,25 @@ func TestSummaryWrittenReadByMsiinfo(t *testing.T) {
 		}
 	}
 }
+
+// TestReadSummaryFile reads the summary alone and agrees with Open.
+func TestReadSummaryFile(t *testing.T) {
+	for _, f := range corpusDatabases(t) {
+		si, kind, err := ReadSummaryFile(f)
+		if err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		db, err := Open(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		full, _ := db.Summary()
+		if kind != db.Container() || formatSuminfo(si) != formatSuminfo(full) {
+			t.Errorf("%s: ReadSummaryFile disagrees with Open", filepath.Base(f))
+		}
+		db.Close()
+	}
+	if _, _, err := ReadSummaryFile(filepath.Join(t.TempDir(), "missing.msi")); err == nil || IsInvalid(err) {
+		t.Errorf("missing file: %v", err)
+	}
+}

@@ -127,14 +127,26 @@ func openMsiArg(c *cli.Context, nargs int, usage string) (*msi.Database, error) 
 func ctime(t time.Time) string { return t.Local().Format("Mon Jan _2 15:04:05 2006") }
 
 func msiInfo(c *cli.Context) error {
-	db, err := openMsiArg(c, 1, "DB")
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	si, err := db.Summary()
-	if err != nil {
-		return msiExit(err)
+	var si *msi.SummaryInfo
+	var db *msi.Database
+	if c.Bool("explain") {
+		var err error
+		if db, err = openMsiArg(c, 1, "DB"); err != nil {
+			return err
+		}
+		defer db.Close()
+		if si, err = db.Summary(); err != nil {
+			return msiExit(err)
+		}
+	} else {
+		// Only the summary stream is read: no string pool, no table.
+		if c.NArg() != 1 {
+			return exitcode.New(exitcode.InvalidCommandLine, "msi info: usage: DB, got %d arguments", c.NArg())
+		}
+		var err error
+		if si, _, err = msi.ReadSummaryFile(c.Args().First()); err != nil {
+			return msiExit(fmt.Errorf("%s: %w", c.Args().First(), err))
+		}
 	}
 	w := bufio.NewWriter(c.App.Writer)
 	defer w.Flush()
