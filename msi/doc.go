@@ -12,7 +12,8 @@
 //	err = db.Commit()                       // new file, renamed over the old one
 //
 // Open never reads table rows, binary cells or cabinets; Table, ReadStream
-// and Summary do, once each. Errors are typed: *FormatError for a damaged or
+// and Summary do, once each. ReadSummary/ReadSummaryFile read the summary
+// alone (not even the string pool). Errors are typed: *FormatError for a damaged or
 // hostile database (IsInvalid also recognises compound-file errors), I/O
 // errors as returned by the os package, ErrNotFound (wrapped) for a missing
 // table, row or stream, *ValueError for a value that does not fit its column.
