@@ -245,7 +245,7 @@ func (c *creator) findChanges() error {
 	}
 	old := map[string]digest{}
 	if err := c.tsrc.each(func(f *fileRow, r io.Reader) error {
-		d, _, err := hashReader(r)
+		d, err := hashOnly(r)
 		old[f.key] = d
 		return err
 	}); err != nil {

@@ -18,7 +18,8 @@ func createFixturePatch(t *testing.T) (*transformtest.Product, string, *Created)
 	t.Helper()
 	prod := transformtest.BuildProduct(t)
 	out := filepath.Join(t.TempDir(), "p.msp")
-	res, err := Create(prod.V1, prod.V2, out, CreateOptions{PatchCode: testPatchCode, Classification: "Hotfix", Family: "Fixture", Sequence: "1.0.1"})
+	res, err := Create(prod.V1, prod.V2, out, CreateOptions{PatchCode: testPatchCode, Classification: "Hotfix", Family: "Fixture", Sequence: "1.0.1",
+		Obsoletes: []string{"{aaaabbbb-cccc-dddd-eeee-ffff00001111}"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -38,6 +39,9 @@ func TestCreateReadBack(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer p.Close()
+	if len(p.Obsoletes) != 1 || p.Obsoletes[0] != "{AAAABBBB-CCCC-DDDD-EEEE-FFFF00001111}" {
+		t.Errorf("obsoletes %v", p.Obsoletes)
+	}
 	if p.PatchCode != testPatchCode || p.Metadata["Classification"] != "Hotfix" || len(p.Sequences) != 1 || p.Sequences[0].Family != "Fixture" || p.MinInstaller != 4 {
 		t.Errorf("patch summary/tables: %+v", p)
 	}

@@ -29,6 +29,12 @@ func (c *creator) patchTables() error {
 	if !isGUID(c.patchCode) {
 		return fmt.Errorf("patch code %q is not a {GUID} in upper case", c.patchCode)
 	}
+	for i, o := range c.opt.Obsoletes {
+		c.opt.Obsoletes[i] = strings.ToUpper(o)
+		if !isGUID(c.opt.Obsoletes[i]) || strings.EqualFold(o, c.patchCode) {
+			return fmt.Errorf("obsoleted patch code %q is not a {GUID} (or is this patch's own code)", o)
+		}
+	}
 	c.cabName = "PATCH_" + strings.NewReplacer("{", "", "}", "", "-", "").Replace(c.patchCode)[:8]
 	db := c.final
 	mt, err := db.Table("Media")

@@ -279,6 +279,19 @@ type digest struct {
 	sum  [32]byte
 }
 
+// hashOnly digests r without keeping its data.
+func hashOnly(r io.Reader) (digest, error) {
+	h := sha256.New()
+	n, err := io.Copy(h, r)
+	if err != nil {
+		return digest{}, err
+	}
+	d := digest{size: n}
+	copy(d.sum[:], h.Sum(nil))
+	return d, nil
+}
+
+// hashReader digests r and returns its data too.
 func hashReader(r io.Reader) (digest, []byte, error) {
 	h := sha256.New()
 	b, err := io.ReadAll(io.TeeReader(r, h))
