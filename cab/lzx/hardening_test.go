@@ -33,17 +33,24 @@ func decodeAll(src io.Reader, windowBits int, size int64) ([]byte, error) {
 // io.ErrUnexpectedEOF, or (when only final padding was cut) still decodes
 // correctly.
 func TestTruncated(t *testing.T) {
-	data, stream := mixedStream(t)
-	for cut := 0; cut < len(stream); cut += 1 + cut/7 {
-		got, err := decodeAll(bytes.NewReader(stream[:cut]), 16, int64(len(data)))
-		if err == nil {
-			if !bytes.Equal(got, data) {
-				t.Fatalf("cut at %d of %d: wrong output without error", cut, len(stream))
+	code := testInputs(t)["code"]
+	for i, mix := range [][]int{{blockVerbatim}, {blockAligned}, {blockVerbatim, blockUncompressed, blockAligned}} {
+		data := code[i*(256<<10) : (i+1)*(256<<10)]
+		stream, _ := encodeLZX(data, encodeOptions{
+			windowBits: 16, e8Size: 12000000, blockTypes: mix, blockSizes: []int{40000, 1001, 70000}, chain: 4,
+		})
+		// Every cut in the trees of the first block, then a sample.
+		for cut := 0; cut < len(stream); cut += 1 + max(0, cut-1500)/7 {
+			got, err := decodeAll(bytes.NewReader(stream[:cut]), 16, int64(len(data)))
+			if err == nil {
+				if !bytes.Equal(got, data) {
+					t.Fatalf("blocks %v, cut at %d of %d: wrong output without error", mix, cut, len(stream))
+				}
+				continue
 			}
-			continue
-		}
-		if !errors.Is(err, ErrCorrupt) || !errors.Is(err, io.ErrUnexpectedEOF) {
-			t.Fatalf("cut at %d: %v", cut, err)
+			if !errors.Is(err, ErrCorrupt) || !errors.Is(err, io.ErrUnexpectedEOF) {
+				t.Fatalf("blocks %v, cut at %d: %v", mix, cut, err)
+			}
 		}
 	}
 }

@@ -68,16 +68,14 @@ func (in *input) refillSlow() {
 	}
 	for in.nbits <= 48 {
 		var w uint64
-		switch in.end - in.pos {
-		case 0:
-			in.pad += 2
-		case 1: // odd trailing byte: the missing high byte is padding
-			w = uint64(in.buf[in.pos])
-			in.pos++
-			in.pad++
-		default:
+		if in.end-in.pos >= 2 {
 			w = uint64(in.buf[in.pos]) | uint64(in.buf[in.pos+1])<<8
 			in.pos += 2
+		} else {
+			// Past the end, or a lone last byte: bit data comes in whole
+			// words, so a lone byte can only be read as raw data (by an
+			// uncompressed block) and is left in the buffer for that.
+			in.pad += 2
 		}
 		in.bits |= w << (48 - in.nbits)
 		in.nbits += 16

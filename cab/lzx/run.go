@@ -61,6 +61,15 @@ func (d *decoder) decodeRun(frameStart, end int) error {
 		if sym < numChars {
 			win[wpos] = byte(sym)
 			wpos++
+			// At least 17 bits are left: enough to take a second literal
+			// with a short code without another refill check.
+			if e := mainTop[bits>>(64-mainTableBits)]; e>>16 < numChars && e&entryLink == 0 && wpos < len(win) {
+				n := uint(e & entryLenMask)
+				bits <<= n
+				nbits -= n
+				win[wpos] = byte(e >> 16)
+				wpos++
+			}
 			continue
 		}
 		sym -= numChars

@@ -56,6 +56,9 @@ func TestSpeedVersusCabextract(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer devnull.Close()
+	if testing.Short() {
+		cases = cases[:1] // the executable only
+	}
 	for _, c := range cases {
 		// CPU time (user+system) rather than wall time: the machine is
 		// shared, and CPU time is what each decoder itself spends.
