@@ -94,13 +94,14 @@ func msiDiff(c *cli.Context) error {
 	if err := t.WriteFile(c.String("output")); err != nil {
 		return exitcode.Wrap(exitcode.Fatal, err)
 	}
-	return printTransform(c.App.Writer, t, c.String("output"))
+	return printTransform(c.App.Writer, t, c.String("output"), base)
 }
 
-// printTransform summarises a transform: flags, then records per table.
-func printTransform(w io.Writer, t *transform.Transform, path string) error {
+// printTransform summarises a transform: flags, then records per table,
+// decoded against base (the database it was made from).
+func printTransform(w io.Writer, t *transform.Transform, path string, base *msi.Database) error {
 	fmt.Fprintf(w, "%s\n%s\n", path, t.Info)
-	ch, err := t.Changes(nil)
+	ch, err := t.Changes(base)
 	if err != nil {
 		return nil // records of non-standard tables cannot be summarised without the base
 	}
