@@ -11,8 +11,8 @@ import (
 // of about 20,000 rows (1,000 files, 50 of them changed).
 func BenchmarkCreate(b *testing.B) {
 	set, v1, v2, out := benchProduct(b)
-	b.ReportMetric(float64(set.Rows()), "rows")
 	b.ResetTimer()
+	b.ReportMetric(float64(set.Rows()), "rows")
 	for b.Loop() {
 		res, err := Create(v1, v2, out, CreateOptions{PatchCode: testPatchCode})
 		if err != nil {

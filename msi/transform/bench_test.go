@@ -33,8 +33,8 @@ func openMem(b *testing.B, data []byte) *msi.Database {
 
 func BenchmarkDiff(b *testing.B) {
 	v1, v2 := benchPair(b)
-	b.ReportMetric(float64(benchSet.Rows()), "rows")
 	b.ResetTimer()
+	b.ReportMetric(float64(benchSet.Rows()), "rows")
 	for b.Loop() {
 		base, upd := openMem(b, v1), openMem(b, v2)
 		tr, err := Diff(base, upd, DiffOptions{Validate: DiffValidate})
@@ -57,8 +57,8 @@ func BenchmarkApply(b *testing.B) {
 	if err := tr.Write(&mst); err != nil {
 		b.Fatal(err)
 	}
-	b.ReportMetric(float64(benchSet.Rows()), "rows")
 	b.ResetTimer()
+	b.ReportMetric(float64(benchSet.Rows()), "rows")
 	for b.Loop() {
 		t, err := openBytes(mst.Bytes())
 		if err != nil {
