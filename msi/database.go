@@ -167,7 +167,9 @@ func fromStorage(rd *cfb.Reader, root *cfb.Entry) (*Database, error) {
 	case CLSIDPatch:
 		db.container = Patch
 	case [16]byte{}:
-		db.container = Package // tolerated: some tools leave it zero
+		// Tolerated on reading (some tools leave it zero); written back
+		// with the package CLSID, which Windows Installer requires.
+		db.container, db.rootCLSID = Package, CLSIDPackage
 	default:
 		return nil, formatErr("root storage", "CLSID % x is not that of an installer database, transform or patch", root.CLSID[:])
 	}

@@ -194,6 +194,14 @@ func TestModifyCommit(t *testing.T) {
 	if _, err := db.ReadStream("Blobs.three"); !errors.Is(err, ErrNotFound) {
 		t.Error("Delete left the binary stream")
 	}
+	must(tb.Insert("four", []byte("4"), 4))
+	must(tb.Insert("five", []byte("5"), 5))
+	if n := tb.DeleteWhere(func(r Row) bool { v, _ := r[2].Int(); return v >= 4 }); n != 2 {
+		t.Errorf("DeleteWhere removed %d rows, want 2", n)
+	}
+	if _, err := db.ReadStream("Blobs.five"); !errors.Is(err, ErrNotFound) {
+		t.Error("DeleteWhere left a binary stream")
+	}
 	must(db.WriteStream("extra.bin", []byte("raw stream")))
 	si, _ := db.Summary()
 	si.SetString(PIDComments, "edited by the test")

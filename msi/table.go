@@ -275,6 +275,28 @@ func (t *Table) Delete(keys ...any) bool {
 	return true
 }
 
+// DeleteWhere removes every row for which match returns true (and their
+// binary streams) in one pass, and returns how many were removed.
+func (t *Table) DeleteWhere(match func(Row) bool) int {
+	n := 0
+	t.rows = slices.DeleteFunc(t.rows, func(r Row) bool {
+		if !match(r) {
+			return false
+		}
+		for c, col := range t.columns {
+			if col.Type.IsBinary() && r[c].kind == KindBinary {
+				t.db.deleteStream(r[c].s)
+			}
+		}
+		n++
+		return true
+	})
+	if n > 0 {
+		t.index, t.dirty = nil, true
+	}
+	return n
+}
+
 // Binary returns the data of a binary cell of row.
 func (t *Table) Binary(row Row, column string) ([]byte, error) {
 	c := t.ColumnIndex(column)
