@@ -45,7 +45,7 @@ func (t *Transform) Apply(db *msi.Database, suppress ErrorFlags) error {
 			return err
 		}
 	}
-	changes, err := t.changesFor(db)
+	changes, err := t.Changes(db)
 	if err != nil {
 		return err
 	}
@@ -92,12 +92,6 @@ func (t *Transform) Apply(db *msi.Database, suppress ErrorFlags) error {
 		}
 	}
 	return nil
-}
-
-// changesFor decodes the records against db. A created table that already
-// exists (ErrAddExistingTable) is decoded with the transform's columns.
-func (t *Transform) changesFor(db *msi.Database) ([]TableChange, error) {
-	return t.Changes(db)
 }
 
 // rowStore is where records are applied: the msi.Table itself, or (for

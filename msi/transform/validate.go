@@ -109,11 +109,13 @@ func (in Info) Check(f Facts) error {
 		(rel&ValNewEqualBase != 0 && c == 0) || (rel&ValNewGreaterEqualBase != 0 && c >= 0) ||
 		(rel&ValNewGreaterBase != 0 && c > 0)
 	if !okRel {
-		names := map[ValidateFlags]string{ValNewLessBase: "<", ValNewLessEqualBase: "<=", ValNewEqualBase: "==", ValNewGreaterEqualBase: ">=", ValNewGreaterBase: ">"}
 		var want []string
-		for flag, op := range names {
-			if rel&flag != 0 {
-				want = append(want, op)
+		for _, r := range []struct {
+			flag ValidateFlags
+			op   string
+		}{{ValNewLessBase, "<"}, {ValNewLessEqualBase, "<="}, {ValNewEqualBase, "=="}, {ValNewGreaterEqualBase, ">="}, {ValNewGreaterBase, ">"}} {
+			if rel&r.flag != 0 {
+				want = append(want, r.op)
 			}
 		}
 		return fail(rel, "product version %s is not %s the transform's base version %s (comparing %d fields)", f.ProductVersion, strings.Join(want, " or "), in.BaseVersion, fields)
