@@ -151,7 +151,11 @@ func (d *decoder) decodeRun(frameStart, end int) error {
 			// an ordinary match at distance off.
 			src += len(d.win)
 			first := min(length, len(d.win)-src)
-			copy(win[wpos:wpos+first], d.win[src:src+first])
+			if first <= 64 && src-wpos >= 8 {
+				copyShort(win[wpos:wpos+first], d.win[src:src+first])
+			} else {
+				copy(win[wpos:wpos+first], d.win[src:src+first])
+			}
 			if first < length {
 				copyMatch(win, wpos+first, 0, length-first)
 			}
@@ -172,25 +176,7 @@ func copyMatch(win []byte, dst, src, length int) {
 	t := win[dst : dst+length]
 	switch {
 	case off >= 8 && length <= 64:
-		// Short matches (most of them) as word copies. With off >= 8 every
-		// word read holds final bytes; the last word may overlap the one
-		// before it instead of running past the match end.
-		s := win[src : src+length]
-		if length <= 8 {
-			if length >= 4 {
-				binary.LittleEndian.PutUint32(t, binary.LittleEndian.Uint32(s))
-				binary.LittleEndian.PutUint32(t[length-4:], binary.LittleEndian.Uint32(s[length-4:]))
-			} else {
-				for i := range t {
-					t[i] = s[i]
-				}
-			}
-			return
-		}
-		for i := 0; i+8 < length; i += 8 {
-			binary.LittleEndian.PutUint64(t[i:], binary.LittleEndian.Uint64(s[i:]))
-		}
-		binary.LittleEndian.PutUint64(t[length-8:], binary.LittleEndian.Uint64(s[length-8:]))
+		copyShort(t, win[src:src+length])
 	case off >= length:
 		copy(t, win[src:src+length])
 	case off == 1:
@@ -205,4 +191,28 @@ func copyMatch(win []byte, dst, src, length int) {
 			k += copy(t[k:], t[:k])
 		}
 	}
+}
+
+// copyShort copies len(s) <= 64 bytes to t in words. The caller ensures the
+// words read are never ones this copy wrote: s starts at least 8 bytes
+// before t, or at least 8 bytes after it. The last word may overlap the one
+// before it instead of running past the end.
+func copyShort(t, s []byte) {
+	n := len(s)
+	t = t[:n]
+	if n <= 8 {
+		if n >= 4 {
+			binary.LittleEndian.PutUint32(t, binary.LittleEndian.Uint32(s))
+			binary.LittleEndian.PutUint32(t[n-4:], binary.LittleEndian.Uint32(s[n-4:]))
+			return
+		}
+		for i := range t {
+			t[i] = s[i]
+		}
+		return
+	}
+	for i := 0; i+8 < n; i += 8 {
+		binary.LittleEndian.PutUint64(t[i:], binary.LittleEndian.Uint64(s[i:]))
+	}
+	binary.LittleEndian.PutUint64(t[n-8:], binary.LittleEndian.Uint64(s[n-8:]))
 }
