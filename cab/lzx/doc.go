@@ -8,18 +8,25 @@
 //     checksums and splices CFDATA blocks split across spanned cabinets.
 //     LZX does NOT need the block boundaries: every CFDATA block holds exactly
 //     one 32 KiB output frame and the bitstream realigns itself at frame ends.
+//     The decoder reads src in chunks of up to 64 KiB, so src should hold
+//     only this folder's data.
 //   - windowBits is (typeCompress>>8)&0x1F and must be 15..21.
 //   - size is the folder's total uncompressed size (the sum of cbUncomp);
 //     the decoder needs it because the last frame may be short.
 //
-// The returned reader yields exactly size bytes or an error. Malformed input
-// ends in an error wrapping ErrCorrupt (errors.Is); a truncated input also
-// wraps io.ErrUnexpectedEOF. Read errors from src are returned wrapped.
-// Memory use is the window (at most 2 MiB) plus small tables, and the reader
-// never reads more than a few bytes past the compressed data it needs.
+// The returned reader (which also implements io.WriterTo) yields exactly
+// size bytes or an error. Malformed input ends in an error wrapping
+// ErrCorrupt (errors.Is); input that ends too early also wraps
+// io.ErrUnexpectedEOF. Read errors from src are returned wrapped (not as
+// ErrCorrupt). Bad parameters give ErrParam. Memory use is the window (at
+// most 2 MiB, less for folders smaller than the window) plus about 100 KiB
+// of buffers and tables; time is linear in the input and output.
 //
-// The decoder is written from the format description (Cabinet SDK LZX
-// document and its known errata); it follows libmspack's behaviour on the
-// corner cases the SDK leaves open (E8 translation limits, empty length
-// tree, uncompressed-block alignment).
+// Behaviour on the corner cases the Cabinet SDK's LZX document leaves open
+// or gets wrong follows libmspack (and is checked against cabextract): the
+// position-slot counts for 2^20 and 2^21 windows, tree lengths carried
+// across blocks as deltas, an entirely empty length tree, the 1-16 bit
+// alignment before an uncompressed block and its pad byte, E8 translation
+// only in the first 32768 frames and not in a frame's last 10 bytes, and
+// matches that may not cross a frame end or reach before the first byte.
 package lzx

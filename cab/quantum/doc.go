@@ -11,7 +11,7 @@
 //
 //   - NewBlockReader(src Blocks, windowBits, size) is the exact constructor:
 //     src returns one (spliced) CFDATA payload per call, io.EOF after the
-//     last one. The cab package should use it.
+//     last one. The cab package uses it.
 //   - NewReader(src io.Reader, windowBits, size) accepts the concatenated
 //     payloads like the other methods; it finds frame ends by skipping up to
 //     4 zero padding bytes, which is exact for a single-block folder but only
@@ -21,10 +21,12 @@
 // windowBits is (typeCompress>>8)&0x1F and must be 10..21; the level
 // (bits 4-7) does not affect decoding. size is the folder's total
 // uncompressed size. The returned reader yields exactly size bytes or an
-// error wrapping ErrCorrupt (errors.Is); truncation also wraps
-// io.ErrUnexpectedEOF. Memory use: the window (at most 2 MiB) plus one frame.
+// error wrapping ErrCorrupt (errors.Is); input that ends too early also
+// wraps io.ErrUnexpectedEOF; errors from src are returned wrapped; bad
+// parameters give ErrParam. Memory use: the window (at most 2 MiB, less for
+// small folders) plus one frame; time is linear in the output.
 //
 // No official specification exists; the format is documented by the
 // libmspack sources (after Matthew Russotto's reverse engineering), which
-// were read, not copied.
+// were read, not copied. Output is checked against cabextract.
 package quantum
