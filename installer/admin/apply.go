@@ -96,6 +96,7 @@ func openPatch(p string) (*patch.Patch, error) {
 
 func applyLocked(ctx context.Context, imageMsi, patchPath string, opts ApplyOptions, log *zap.Logger) (ApplyResult, error) {
 	var res ApplyResult
+	start := time.Now()
 	db, err := openPackage(imageMsi)
 	if err != nil {
 		return res, err
@@ -115,11 +116,14 @@ func applyLocked(ctx context.Context, imageMsi, patchPath string, opts ApplyOpti
 			"%s is not an administrative image (Word Count %d lacks bit 4); create one with `ohotfix admin create PRODUCT.msi -d DIR` (or `msiexec /a PRODUCT.msi TARGETDIR=DIR`) and patch that",
 			imageMsi, im.WordCount)
 	}
+	log.Debug("admin: image database read", zap.Duration("took", time.Since(start)))
+	start = time.Now()
 	p, err := openPatch(patchPath)
 	if err != nil {
 		return res, err
 	}
 	defer p.Close()
+	log.Debug("admin: patch opened", zap.Duration("took", time.Since(start)))
 	res.PatchCode = strings.ToUpper(p.PatchCode)
 	log.Info("admin: applying patch", zap.String("patch", patchPath), zap.String("patch_code", res.PatchCode),
 		zap.Strings("targets", p.Targets), zap.String("image", imageMsi), zap.String("product", im.ProductCode),
@@ -135,7 +139,7 @@ func applyLocked(ctx context.Context, imageMsi, patchPath string, opts ApplyOpti
 		return res, nil
 	}
 
-	start := time.Now()
+	start = time.Now()
 	if err := applyTransforms(db, p, &res, log); err != nil {
 		return res, err
 	}
@@ -162,6 +166,8 @@ func applyLocked(ctx context.Context, imageMsi, patchPath string, opts ApplyOpti
 	}
 	log.Debug("admin: files planned, database updated", zap.Int("files", len(jobs)), zap.Duration("took", time.Since(start)))
 	dbJob := &copyJob{Dst: filepath.Base(imageMsi), Write: func(dst string) error {
+		start := time.Now()
+		defer func() { log.Debug("admin: database staged", zap.Duration("took", time.Since(start))) }()
 		if err := db.WriteFile(dst); err != nil {
 			return fmt.Errorf("writing the new image database: %w", err)
 		}

@@ -34,6 +34,7 @@ func transact(ctx context.Context, imageDir string, jobs []copyJob, last *copyJo
 	}
 	t.wrap = o.Wrap
 	t.j.Patch = o.Patch
+	pool := newWriterPool(o.Wrap)
 	stageOne := func(j copyJob) error {
 		if err := ctx.Err(); err != nil {
 			return exitcode.Wrap(exitcode.UserCancelled, err)
@@ -57,7 +58,7 @@ func transact(ctx context.Context, imageDir string, jobs []copyJob, last *copyJo
 		if j.Member != nil {
 			mt = j.Member.Modified
 		}
-		if err := copyInto(p, r, j.Size, mt, t.wrap); err != nil {
+		if err := pool.write(p, r, j.Size, mt); err != nil {
 			return err
 		}
 		log.Debug("admin: staged", zap.String("file", j.Dst), zap.Int64("size", j.Size))
@@ -72,6 +73,9 @@ func transact(ctx context.Context, imageDir string, jobs []copyJob, last *copyJo
 		all = append([]copyJob{*last}, jobs...)
 	}
 	err = runJobs(all, stageOne)
+	if werr := pool.wait(); err == nil {
+		err = werr
+	}
 	if err != nil {
 		t.abort()
 		log.Error("admin: staging failed; the image was not changed", zap.Error(err))
