@@ -2,7 +2,6 @@ package lzx
 
 import (
 	"bytes"
-	"encoding/binary"
 	"fmt"
 	"io"
 	"math/rand"
@@ -13,51 +12,18 @@ import (
 	"github.com/ohotfix/ohotfix/cab/internal/rawcab"
 )
 
-// writeLZXCab wraps one LZX folder stream into a single-file cabinet (no
-// checksums), so that cabextract can be the reference decoder.
+// writeLZXCab wraps one LZX folder stream into a single-file cabinet, so
+// that cabextract can be the reference decoder.
 func writeLZXCab(path string, data, stream []byte, frames []int, windowBits int) error {
-	const name = "data.bin"
-	filesOff := 36 + 8
-	dataOff := filesOff + 16 + len(name) + 1
-	var b []byte
-	le16 := func(v int) { b = binary.LittleEndian.AppendUint16(b, uint16(v)) }
-	le32 := func(v int) { b = binary.LittleEndian.AppendUint32(b, uint32(v)) }
-	total := dataOff + 8*len(frames) + len(stream)
-	b = append(b, "MSCF"...)
-	le32(0)
-	le32(total)
-	le32(0)
-	le32(filesOff)
-	le32(0)
-	b = append(b, 3, 1)
-	le16(1) // folders
-	le16(1) // files
-	le16(0) // flags
-	le16(1234)
-	le16(0)
-	le32(dataOff)
-	le16(len(frames))
-	le16(windowBits<<8 | 3)
-	le32(len(data))
-	le32(0)
-	le16(0)
-	le16(0x226C)
-	le16(0x59BA)
-	le16(0x20)
-	b = append(b, name...)
-	b = append(b, 0)
-	rest := stream
+	blocks := make([][]byte, len(frames))
 	for i, n := range frames {
-		le32(0)
-		le16(n)
-		le16(min(frameSize, len(data)-i*frameSize))
-		b = append(b, rest[:n]...)
-		rest = rest[n:]
+		blocks[i], stream = stream[:n], stream[n:]
 	}
-	if len(rest) != 0 || len(b) != total {
-		return fmt.Errorf("frame sizes do not add up: %d left, %d vs %d", len(rest), len(b), total)
+	cab, err := rawcab.Build("data.bin", data, uint16(windowBits<<8|3), blocks)
+	if err != nil {
+		return err
 	}
-	return os.WriteFile(path, b, 0o644)
+	return os.WriteFile(path, cab, 0o644)
 }
 
 // testInputs returns named inputs: x86-64 code (this test binary, full of
