@@ -107,3 +107,11 @@ func TestFolderCursorReuse(t *testing.T) {
 		t.Errorf("re-read differs")
 	}
 }
+
+func TestFileInfo(t *testing.T) {
+	h := &FileHeader{Name: `dir\sub\name.exe`, Size: 12, Attributes: AttrReadOnly | AttrExec}
+	fi := h.FileInfo()
+	if fi.Name() != "name.exe" || fi.Size() != 12 || fi.Mode() != 0o555 || fi.IsDir() {
+		t.Errorf("%v %v %v", fi.Name(), fi.Size(), fi.Mode())
+	}
+}
