@@ -6,9 +6,7 @@ import (
 	"bytes"
 	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"syscall"
 	"testing"
 	"time"
 
@@ -21,10 +19,6 @@ import (
 func TestSpeedVersusCabextract(t *testing.T) {
 	if os.Getenv("OHOTFIX_LARGE_TESTS") != "1" {
 		t.Skip("set OHOTFIX_LARGE_TESTS=1 to time against cabextract")
-	}
-	bin, err := exec.LookPath("cabextract")
-	if err != nil {
-		t.Skip("cabextract not installed (Debian package cabextract)")
 	}
 	dir := t.TempDir()
 	data, stream, frames := executableSample(t)
@@ -51,53 +45,27 @@ func TestSpeedVersusCabextract(t *testing.T) {
 		{"large-files lzx21-2gb.txt", largePath, "lzx21-2gb.txt", inner.Folders[2].Payload(), 21, inner.Folders[2].UncompressedSize()},
 		{"large-files lzx15-2gb.txt", largePath, "lzx15-2gb.txt", inner.Folders[1].Payload(), 15, inner.Folders[1].UncompressedSize()},
 	}
+	if testing.Short() {
+		cases = cases[:1] // the executable only
+	}
+	// Both decoders write to /dev/null (cabextract -p does).
 	devnull, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer devnull.Close()
-	if testing.Short() {
-		cases = cases[:1] // the executable only
-	}
 	for _, c := range cases {
-		// CPU time (user+system) rather than wall time: the machine is
-		// shared, and CPU time is what each decoder itself spends.
-		best := func(run func() time.Duration) time.Duration {
-			var d time.Duration
-			for i := 0; i < 9; i++ {
-				if e := run(); i == 0 || e < d {
-					d = e
-				}
-			}
-			return d
-		}
-		ours := best(func() time.Duration {
-			before := selfCPU()
+		ours := rawcab.BestOf(9, func() time.Duration {
+			before := rawcab.SelfCPU()
 			r, _ := NewReader(bytes.NewReader(c.payload), c.window, c.size)
 			if n, err := io.Copy(devnull, r); err != nil || n != c.size {
 				t.Fatalf("%s: %d bytes, %v", c.name, n, err)
 			}
-			return selfCPU() - before
+			return rawcab.SelfCPU() - before
 		})
-		theirs := best(func() time.Duration {
-			cmd := exec.Command(bin, "-q", "-p", "-F", c.member, c.cab)
-			cmd.Stdout = devnull
-			if err := cmd.Run(); err != nil {
-				t.Fatalf("cabextract: %v", err)
-			}
-			return cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
-		})
+		theirs := rawcab.BestOf(9, func() time.Duration { return rawcab.CabextractCPU(t, c.cab, c.member) })
 		mb := float64(c.size) / 1e6
 		t.Logf("%-28s %8.1f MB  ours %7.0f MB/s  cabextract %7.0f MB/s (CPU time)  ratio %.2fx",
 			c.name, mb, mb/ours.Seconds(), mb/theirs.Seconds(), theirs.Seconds()/ours.Seconds())
 	}
-}
-
-// selfCPU is the CPU time this process has used so far.
-func selfCPU() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

@@ -1,0 +1,53 @@
+//go:build unix
+
+package rawcab
+
+import (
+	"os"
+	"os/exec"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// SelfCPU is the CPU time (user+system) this process has used so far. Speed
+// comparisons use CPU time because the test machines are shared.
+func SelfCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// CabextractCPU runs `cabextract -q -p -F member cabPath > /dev/null` and
+// returns its CPU time. It skips the test when cabextract is missing.
+func CabextractCPU(tb testing.TB, cabPath, member string) time.Duration {
+	tb.Helper()
+	bin, err := exec.LookPath("cabextract")
+	if err != nil {
+		tb.Skip("cabextract not installed (Debian package cabextract)")
+	}
+	devnull, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer devnull.Close()
+	cmd := exec.Command(bin, "-q", "-p", "-F", member, cabPath)
+	cmd.Stdout = devnull
+	if err := cmd.Run(); err != nil {
+		tb.Fatalf("cabextract: %v", err)
+	}
+	return cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+}
+
+// BestOf runs f n times and returns the shortest duration it reports.
+func BestOf(n int, f func() time.Duration) time.Duration {
+	var best time.Duration
+	for i := 0; i < n; i++ {
+		if d := f(); i == 0 || d < best {
+			best = d
+		}
+	}
+	return best
+}
