@@ -51,3 +51,42 @@ func BenchmarkQuantumZerosStream(b *testing.B) {
 func BenchmarkQuantumText(b *testing.B) {
 	benchmarkFolder(b, "libmspack-cabd/mszip_lzx_qtm.cab", true)
 }
+
+var codeSample struct {
+	data   []byte
+	frames [][]byte
+}
+
+// quantumCode is 4 MiB of x86-64 code (this test binary, repeated if
+// short) compressed by the test encoder with a 2^21 window.
+func quantumCode(tb testing.TB) ([]byte, [][]byte) {
+	if codeSample.data == nil {
+		code := quantumInputs(tb)["code"]
+		exe := code
+		for len(code) < 4<<20 {
+			code = append(code, exe...)
+		}
+		codeSample.data = code[:4<<20]
+		codeSample.frames = encodeQuantum(codeSample.data, 21)
+	}
+	return codeSample.data, codeSample.frames
+}
+
+// BenchmarkQuantumCode decodes 4 MiB of executable code (block mode).
+func BenchmarkQuantumCode(b *testing.B) {
+	data, frames := quantumCode(b)
+	blocks := make([]rawcab.Block, len(frames))
+	for i, f := range frames {
+		blocks[i].Data = f
+	}
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		r, err := NewBlockReader(&folderBlocks{blocks}, 21, int64(len(data)))
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := io.Copy(io.Discard, r); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -147,6 +147,8 @@ func (d *decoder) symbol(m *model) int {
 		m.rescale()
 	}
 	hi, lo, code := uint16(h), uint16(l), uint16(c)
+	in := &d.in
+	bits, nbits := in.bits, in.nbits
 	for {
 		if lo&0x8000 != hi&0x8000 {
 			if lo&0x4000 == 0 || hi&0x4000 != 0 {
@@ -159,8 +161,16 @@ func (d *decoder) symbol(m *model) int {
 		}
 		lo <<= 1
 		hi = hi<<1 | 1
-		code = code<<1 | d.in.bit()
+		if nbits == 0 {
+			in.bits, in.nbits = bits, nbits
+			in.refill()
+			bits, nbits = in.bits, in.nbits
+		}
+		code = code<<1 | uint16(bits>>63)
+		bits <<= 1
+		nbits--
 	}
+	in.bits, in.nbits = bits, nbits
 	d.h, d.l, d.c = hi, lo, code
 	return sym
 }
@@ -232,6 +242,16 @@ func (d *decoder) decodeFrameData() error {
 		}
 		if int64(off) > d.produced+int64(n) || off > len(win) {
 			return corrupt("match offset %d out of range", off)
+		}
+		dst, src := wpos&mask, (wpos-off)&mask
+		if off >= length && dst+length <= len(win) && src+length <= len(win) {
+			// Neither end wraps, and with off >= length the source is not
+			// made of bytes this match writes (memmove semantics suffice).
+			copy(win[dst:dst+length], win[src:src+length])
+			copy(out[n:n+length], win[dst:dst+length])
+			n += length
+			wpos += length
+			continue
 		}
 		for i := 0; i < length; i++ {
 			b := win[(wpos-off)&mask]

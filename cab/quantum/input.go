@@ -70,16 +70,6 @@ func (in *input) nextChunk() bool {
 	}
 }
 
-func (in *input) bit() uint16 {
-	if in.nbits == 0 {
-		in.refill()
-	}
-	b := uint16(in.bits >> 63)
-	in.bits <<= 1
-	in.nbits--
-	return b
-}
-
 // readBits consumes n (0..32) bits.
 func (in *input) readBits(n uint) uint32 {
 	if n == 0 {
