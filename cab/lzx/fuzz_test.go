@@ -31,6 +31,14 @@ func FuzzLZX(f *testing.F) {
 			}
 		}
 	}
+	// Streams from the test encoder: every block type, E8, several frames.
+	text := testInputs(f)["text"][:70000]
+	for i, mix := range [][]int{{blockVerbatim}, {blockAligned, blockUncompressed}, {blockUncompressed, blockVerbatim}} {
+		stream, _ := encodeLZX(text, encodeOptions{
+			windowBits: 15 + i, e8Size: 12000000, blockTypes: mix, blockSizes: []int{20000, 7, 40000}, chain: 4,
+		})
+		f.Add(stream, 15+i, int64(len(text)))
+	}
 	f.Fuzz(func(t *testing.T, data []byte, windowBits int, size int64) {
 		size = min(size, 1<<20) // bounded run time per input
 		r, err := NewReader(bytes.NewReader(data), windowBits, size)
