@@ -40,7 +40,7 @@ func FuzzLZX(f *testing.F) {
 		f.Add(stream, 15+i, int64(len(text)))
 	}
 	f.Fuzz(func(t *testing.T, data []byte, windowBits int, size int64) {
-		size = min(size, 1<<20) // bounded run time per input
+		size = min(size, 1<<18) // bounded run time per input
 		r, err := NewReader(bytes.NewReader(data), windowBits, size)
 		if err != nil {
 			if !errors.Is(err, ErrParam) {
