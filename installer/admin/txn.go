@@ -7,12 +7,19 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"go.uber.org/zap"
 )
+
+// stageShards spreads staged files and backups over several folders: a
+// rename locks both parent folders, so parallel switching would otherwise
+// queue on one staging folder.
+const stageShards = 8
 
 // txn replaces and adds files of an image folder all at once (see the
 // package documentation for the protocol and journal.go for the journal).
@@ -38,9 +45,11 @@ func beginTxn(root string, log *zap.Logger) (*txn, error) {
 		return nil, err
 	}
 	for _, d := range []string{"new", "old"} {
-		if err := os.Mkdir(filepath.Join(stage, d), 0o755); err != nil {
-			os.RemoveAll(stage)
-			return nil, err
+		for i := range stageShards {
+			if err := os.MkdirAll(filepath.Join(stage, d, fmt.Sprintf("%02d", i)), 0o755); err != nil {
+				os.RemoveAll(stage)
+				return nil, err
+			}
 		}
 	}
 	return &txn{root: root, stage: stage, log: log, targets: map[string]bool{},
@@ -60,7 +69,8 @@ func (t *txn) add(target string) (string, error) {
 	}
 	t.targets[target] = true
 	n := len(t.j.Files) + 1
-	e := journalEntry{Target: target, Staged: fmt.Sprintf("new/%06d", n), Backup: fmt.Sprintf("old/%06d", n)}
+	shard := n % stageShards
+	e := journalEntry{Target: target, Staged: fmt.Sprintf("new/%02d/%06d", shard, n), Backup: fmt.Sprintf("old/%02d/%06d", shard, n)}
 	t.j.Files = append(t.j.Files, e)
 	return filepath.Join(t.stage, filepath.FromSlash(e.Staged)), nil
 }
@@ -175,7 +185,9 @@ func (t *txn) missingDirs() []string {
 }
 
 // switchOver creates the missing folders, then for each file moves the
-// original aside and the staged file into place, then syncs the folders.
+// original aside and the staged file into place (files in parallel: each
+// file's two renames stay in order, and undo checks every file's state on
+// its own), then syncs the folders.
 func (t *txn) switchOver() error {
 	for _, d := range t.j.Dirs {
 		if err := fileOp("mkdir", t.abs(d)); err != nil {
@@ -185,34 +197,66 @@ func (t *txn) switchOver() error {
 			return err
 		}
 	}
-	touched := map[string]bool{}
-	for _, e := range t.j.Files {
-		tgt := t.abs(e.Target)
-		if e.Existed {
-			bak := filepath.Join(t.stage, filepath.FromSlash(e.Backup))
-			if err := fileOp("backup", tgt); err != nil {
-				return err
+	var (
+		mu      sync.Mutex
+		touched = map[string]bool{}
+		errs    []error
+		wg      sync.WaitGroup
+		failed  atomic.Bool
+	)
+	workers := min(runtime.GOMAXPROCS(0), len(t.j.Files))
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < len(t.j.Files) && !failed.Load(); i += workers {
+				dir, err := t.switchOne(t.j.Files[i])
+				mu.Lock()
+				if err != nil {
+					errs = append(errs, err)
+					failed.Store(true)
+				} else {
+					touched[dir] = true
+				}
+				mu.Unlock()
 			}
-			if err := os.Rename(tgt, bak); err != nil {
-				return err
-			}
-		}
-		if err := fileOp("switch", tgt); err != nil {
-			return err
-		}
-		if err := os.Rename(filepath.Join(t.stage, filepath.FromSlash(e.Staged)), tgt); err != nil {
-			return err
-		}
-		touched[filepath.Dir(tgt)] = true
-		t.log.Debug("admin: switched", zap.String("file", e.Target), zap.Bool("replaced", e.Existed))
+		}()
 	}
-	touched[filepath.Join(t.stage, "old")] = true
+	wg.Wait()
+	if len(errs) > 0 {
+		return errs[0]
+	}
+	for i := range stageShards {
+		touched[filepath.Join(t.stage, "old", fmt.Sprintf("%02d", i))] = true
+	}
 	for d := range touched {
 		if err := syncDir(d); err != nil {
 			return fmt.Errorf("syncing %s: %w", d, err)
 		}
 	}
 	return nil
+}
+
+// switchOne moves one original aside and its staged file into place and
+// returns the folder it changed.
+func (t *txn) switchOne(e journalEntry) (string, error) {
+	tgt := t.abs(e.Target)
+	if e.Existed {
+		if err := fileOp("backup", tgt); err != nil {
+			return "", err
+		}
+		if err := os.Rename(tgt, filepath.Join(t.stage, filepath.FromSlash(e.Backup))); err != nil {
+			return "", err
+		}
+	}
+	if err := fileOp("switch", tgt); err != nil {
+		return "", err
+	}
+	if err := os.Rename(filepath.Join(t.stage, filepath.FromSlash(e.Staged)), tgt); err != nil {
+		return "", err
+	}
+	t.log.Debug("admin: switched", zap.String("file", e.Target), zap.Bool("replaced", e.Existed))
+	return filepath.Dir(tgt), nil
 }
 
 // undo puts back the originals of a journal whose transaction did not reach
