@@ -10,6 +10,8 @@ package lzx
 import (
 	"encoding/binary"
 	"sort"
+
+	"github.com/ohotfix/ohotfix/cab/internal/rawcab"
 )
 
 type token struct {
@@ -82,47 +84,21 @@ func e8Encode(data []byte, size int32) []byte {
 // parse is a greedy hash-chain LZ77 parse; matches never cross a 32 KiB
 // frame end (the decoder requires that).
 func parse(data []byte, windowBits, chain int) []token {
-	const hashBits = 16
-	head := make([]int32, 1<<hashBits)
-	for i := range head {
-		head[i] = -1
-	}
-	prev := make([]int32, len(data))
-	hash := func(i int) uint32 {
-		return (uint32(data[i]) | uint32(data[i+1])<<8 | uint32(data[i+2])<<16) * 2654435761 >> (32 - hashBits)
-	}
+	m := rawcab.NewMatcher(data)
 	maxOff := 1<<windowBits - 3
 	var toks []token
-	insert := func(i int) {
-		if i+3 <= len(data) {
-			h := hash(i)
-			prev[i] = head[h]
-			head[h] = int32(i)
-		}
-	}
 	for i := 0; i < len(data); {
 		limit := min(257, (i/frameSize+1)*frameSize-i, len(data)-i)
-		bestLen, bestOff := 0, 0
-		if limit >= 3 {
-			for c, j := 0, int(head[hash(i)]); j >= 0 && c < chain && i-j <= maxOff; c, j = c+1, int(prev[j]) {
-				n := 0
-				for n < limit && data[j+n] == data[i+n] {
-					n++
-				}
-				if n > bestLen {
-					bestLen, bestOff = n, i-j
-				}
-			}
-		}
+		bestLen, bestOff := m.Longest(i, limit, maxOff, chain)
 		if bestLen >= 3 {
 			toks = append(toks, token{length: bestLen, off: bestOff})
 			for k := 0; k < bestLen; k++ {
-				insert(i + k)
+				m.Insert(i + k)
 			}
 			i += bestLen
 		} else {
 			toks = append(toks, token{lit: data[i]})
-			insert(i)
+			m.Insert(i)
 			i++
 		}
 	}

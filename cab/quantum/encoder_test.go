@@ -9,7 +9,11 @@ package quantum
 // ("pending") bits that the decoder inverts; the models are the decoder's
 // own model type, updated the same way after every symbol.
 
-import "sort"
+import (
+	"sort"
+
+	"github.com/ohotfix/ohotfix/cab/internal/rawcab"
+)
 
 // The decoder reads one sequential bit stream: 16 bits into its code
 // register, then for each symbol the bits its renormalisation shifts in,
@@ -149,39 +153,13 @@ func encodeQuantum(data []byte, windowBits int) [][]byte {
 	}
 	e := &qEncoder{}
 	wsize := 1 << windowBits
-	const hashBits = 15
-	head := make([]int32, 1<<hashBits)
-	for i := range head {
-		head[i] = -1
-	}
-	prev := make([]int32, len(data))
-	hash := func(i int) uint32 {
-		return (uint32(data[i]) | uint32(data[i+1])<<8 | uint32(data[i+2])<<16) * 2654435761 >> (32 - hashBits)
-	}
-	insert := func(i int) {
-		if i+3 <= len(data) {
-			h := hash(i)
-			prev[i], head[h] = head[h], int32(i)
-		}
-	}
+	m := rawcab.NewMatcher(data)
 	var frames [][]byte
 	for start := 0; start < len(data); start += frameSize {
 		end := min(start+frameSize, len(data))
 		e.startFrame()
 		for i := start; i < end; {
-			bestLen, bestOff := 0, 0
-			limit := min(end-i, 259)
-			if limit >= 3 {
-				for c, j := 0, int(head[hash(i)]); j >= 0 && c < 8 && i-j <= wsize; c, j = c+1, int(prev[j]) {
-					n := 0
-					for n < limit && data[j+n] == data[i+n] {
-						n++
-					}
-					if n > bestLen {
-						bestLen, bestOff = n, i-j
-					}
-				}
-			}
+			bestLen, bestOff := m.Longest(i, min(end-i, 259), wsize, 8)
 			// 3- and 4-byte matches have smaller offset ranges.
 			if bestLen == 3 && bestOff > int(positionBase[d.pos3.entries-1])+1<<positionBits[d.pos3.entries-1] {
 				bestLen = 0
@@ -197,7 +175,7 @@ func encodeQuantum(data []byte, windowBits int) [][]byte {
 				b := int(data[i])
 				e.symbol(&d.selector, b>>6)
 				e.symbol(&d.literal[b>>6], b)
-				insert(i)
+				m.Insert(i)
 				i++
 				continue
 			case bestLen == 3:
@@ -221,7 +199,7 @@ func encodeQuantum(data []byte, windowBits int) [][]byte {
 				e.raw(extra, uint(positionBits[slot]))
 			}
 			for k := 0; k < bestLen; k++ {
-				insert(i + k)
+				m.Insert(i + k)
 			}
 			i += bestLen
 		}
