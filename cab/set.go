@@ -119,27 +119,23 @@ func NewSetReader(r io.ReaderAt, size int64, open Opener) (*Reader, error) {
 		}
 		return c, nil
 	}
-	for c := first; c.HasPrev(); {
-		p, err := follow(c, true)
-		if err != nil {
-			return fail(err)
+	// Backwards first (prepending), then forwards (appending).
+	for _, back := range []bool{true, false} {
+		for c := first; back && c.HasPrev() || !back && c.HasNext(); {
+			n, err := follow(c, back)
+			if err != nil {
+				return fail(err)
+			}
+			if n == nil {
+				break
+			}
+			if back {
+				cabs = append([]*Cabinet{n}, cabs...)
+			} else {
+				cabs = append(cabs, n)
+			}
+			c = n
 		}
-		if p == nil {
-			break
-		}
-		cabs = append([]*Cabinet{p}, cabs...)
-		c = p
-	}
-	for c := first; c.HasNext(); {
-		n, err := follow(c, false)
-		if err != nil {
-			return fail(err)
-		}
-		if n == nil {
-			break
-		}
-		cabs = append(cabs, n)
-		c = n
 	}
 	rd, err := assemble(cabs)
 	if err != nil {
