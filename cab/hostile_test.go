@@ -115,3 +115,31 @@ func TestFileInfo(t *testing.T) {
 		t.Errorf("%v %v %v", fi.Name(), fi.Size(), fi.Mode())
 	}
 }
+
+// TestChecksumVerification: a flipped payload byte is ErrChecksum by
+// default; with SkipChecksums the decoder sees the damage instead (or the
+// bytes differ), and a stored checksum of 0 is never verified.
+func TestChecksumVerification(t *testing.T) {
+	data := writeCab(t, []testMember{{"a", bytes.Repeat([]byte("checksum "), 10000)}}, func(w *Writer) { w.Method = MethodNone })
+	r, err := NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := r.Folders[0].segments[0].offset
+	bad := append([]byte{}, data...)
+	bad[first+dataHeaderSize+100] ^= 0xFF
+	r, _ = NewReader(bytes.NewReader(bad), int64(len(bad)))
+	if _, err := fileMD5(r.Files[0]); !errors.Is(err, ErrChecksum) || !errors.Is(err, ErrFormat) {
+		t.Errorf("damaged block: %v", err)
+	}
+	r.SkipChecksums = true
+	if got := readAll(t, r.Files[0]); bytes.Equal(got, bytes.Repeat([]byte("checksum "), 10000)) {
+		t.Errorf("damage not visible with SkipChecksums")
+	}
+	// csum = 0 means "no checksum".
+	binary.LittleEndian.PutUint32(bad[first:], 0)
+	r, _ = NewReader(bytes.NewReader(bad), int64(len(bad)))
+	if _, err := fileMD5(r.Files[0]); err != nil {
+		t.Errorf("zero checksum verified: %v", err)
+	}
+}

@@ -189,6 +189,7 @@ func TestWriterInterop(t *testing.T) {
 				{"cabextract", "cabextract", []string{"-t", path}, func(out string) []string { return []string{"-q", "-d", out, path} }},
 				{"gcab", "gcab", nil, func(out string) []string { return []string{"-x", "-C", out, path} }},
 				{"7z", "7zip", []string{"t", path}, func(out string) []string { return []string{"x", "-y", "-o" + out, path} }},
+				{"7zz", "7zip", []string{"t", path}, func(out string) []string { return []string{"x", "-y", "-o" + out, path} }},
 			}
 			for _, tool := range tools {
 				bin := needTool(t, tool.bin, tool.pkg)
