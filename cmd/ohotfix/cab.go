@@ -75,16 +75,46 @@ func cabCommand() *cli.Command {
 	}
 }
 
-// openCabArg opens the one FILE.cab argument, following its set.
-func openCabArg(c *cli.Context) (*cab.Reader, error) {
+// openCabArg opens the one FILE.cab argument, following its set; the
+// returned function releases it.
+func openCabArg(c *cli.Context) (*cab.Reader, func(), error) {
 	if c.NArg() != 1 {
-		return nil, exitcode.New(exitcode.InvalidCommandLine, "cab %s: want exactly one FILE.cab, got %d arguments", c.Command.Name, c.NArg())
+		return nil, nil, exitcode.New(exitcode.InvalidCommandLine, "cab %s: want exactly one FILE.cab, got %d arguments", c.Command.Name, c.NArg())
 	}
-	r, err := cab.OpenSet(c.Args().First())
+	path := c.Args().First()
+	r, err := cab.OpenSet(path)
+	if err == nil {
+		return r, func() { r.Close() }, nil
+	}
+	if errors.Is(err, cab.ErrFormat) {
+		// Not a cabinet at offset 0: look for one inside (a
+		// self-extracting executable, a disk image), as cabextract does.
+		if er, f, eerr := openEmbedded(path); eerr == nil {
+			return er, func() { f.Close() }, nil
+		}
+	}
+	return nil, nil, cabExit(err)
+}
+
+// openEmbedded opens the first cabinet found inside the file at path.
+func openEmbedded(path string) (*cab.Reader, *os.File, error) {
+	f, err := os.Open(path)
 	if err != nil {
-		return nil, cabExit(err)
+		return nil, nil, err
 	}
-	return r, nil
+	fi, err := f.Stat()
+	if err == nil {
+		var off int64
+		if off, err = cab.Find(f, fi.Size()); err == nil {
+			var r *cab.Reader
+			if r, err = cab.NewReaderAt(f, off, fi.Size()); err == nil {
+				r.Cabinets[0].Name = fmt.Sprintf("%s@%d", path, off)
+				return r, f, nil
+			}
+		}
+	}
+	f.Close()
+	return nil, nil, err
 }
 
 // cabExit maps a cab error to an exit code.
@@ -101,11 +131,11 @@ func cabExit(err error) error {
 }
 
 func cabList(c *cli.Context) error {
-	r, err := openCabArg(c)
+	r, release, err := openCabArg(c)
 	if err != nil {
 		return err
 	}
-	defer r.Close()
+	defer release()
 	w := bufio.NewWriter(c.App.Writer)
 	defer w.Flush()
 	for _, cb := range r.Cabinets {
@@ -172,11 +202,11 @@ func cabExtract(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	r, err := openCabArg(c)
+	r, release, err := openCabArg(c)
 	if err != nil {
 		return err
 	}
-	defer r.Close()
+	defer release()
 	if c.Bool("pipe") {
 		return cabPipe(c, r, filter)
 	}
@@ -247,11 +277,11 @@ func cabPipe(c *cli.Context, r *cab.Reader, filter func(*cab.File) bool) error {
 }
 
 func cabTest(c *cli.Context) error {
-	r, err := openCabArg(c)
+	r, release, err := openCabArg(c)
 	if err != nil {
 		return err
 	}
-	defer r.Close()
+	defer release()
 	sums := make(map[*cab.File]string, len(r.Files))
 	var mu sync.Mutex
 	err = cab.Each(r.Files, 0, false, func(f *cab.File, rd io.Reader) error {

@@ -173,3 +173,16 @@ func TestCabCLISpannedSet(t *testing.T) {
 		t.Errorf("lone split-3 test: %v", code)
 	}
 }
+
+// TestCabCLIEmbedded: a file that is not a cabinet at offset 0 is searched
+// (a fake header before the real one; the cabinet stream inside an MSI).
+func TestCabCLIEmbedded(t *testing.T) {
+	out, _, code := runCab(t, "list", filepath.Join(cabCorpus(t, "cab/libmspack-cabd"), "search_tricky1.cab"))
+	if code != exitcode.Success || !strings.Contains(out, "@4 ") || !strings.Contains(out, "welcome.c") {
+		t.Errorf("tricky1: %v\n%s", code, out)
+	}
+	out, _, code = runCab(t, "test", filepath.Join(cabCorpus(t, "generated"), "tiny.msi"))
+	if code != exitcode.Success || !strings.Contains(out, "9610a222f2ba90e8a213d128b6e29eca") {
+		t.Errorf("tiny.msi: %v\n%s", code, out)
+	}
+}
