@@ -371,3 +371,20 @@ func init() {
 		return err
 	}
 }
+
+// TestApplyRealPatchToOtherProduct: Microsoft's SQL2008_AS.msp (PatchWiz)
+// read by the patch engine, applied to an image of another product: 1642
+// and nothing changes.
+func TestApplyRealPatchToOtherProduct(t *testing.T) {
+	dir := sharedDir(t, "msi/lessmsi")
+	img := filepath.Join(t.TempDir(), "image")
+	mustCreate(t, filepath.Join(dir, "msi_with_external_cab.msi"), img, false)
+	before := treeSnapshot(t, img)
+	_, err := ApplyPatch(context.Background(), filepath.Join(img, "msi_with_external_cab.msi"), filepath.Join(dir, "SQL2008_AS.msp"), ApplyOptions{})
+	if exitcode.Of(err) != exitcode.PatchTargetNotFound || !strings.Contains(err.Error(), "{4508D19D-07FE-4722-88C7-27152965756B}") {
+		t.Fatalf("err = %v (code %v), want 1642 naming the patch's target", err, exitcode.Of(err))
+	}
+	if d := diffTrees(before, treeSnapshot(t, img)); d != "" {
+		t.Fatalf("image changed:\n%s", d)
+	}
+}
