@@ -25,8 +25,8 @@ const (
 // journalEntry is one file the transaction replaces or adds.
 //
 //	Target  image-relative path, slash-separated
-//	Staged  staging-relative path of the new content ("new/000001")
-//	Backup  staging-relative path the original is moved to ("old/000001")
+//	Staged  staging-relative path of the new content ("new/01/000001": shard/number)
+//	Backup  staging-relative path the original is moved to ("old/01/000001")
 //	Existed whether Target existed when the plan was made
 type journalEntry struct {
 	Target  string `json:"target"`
@@ -40,7 +40,7 @@ type journalEntry struct {
 //
 //	{"magic":"ohotfix-admin-journal","version":1,"image":"v1.msi",
 //	 "patch":"{GUID}","created":"…","dirs":["new/sub"],
-//	 "files":[{"target":"a/b.dll","staged":"new/000001","backup":"old/000001","existed":true},…],
+//	 "files":[{"target":"a/b.dll","staged":"new/01/000001","backup":"old/01/000001","existed":true},…],
 //	 "sum":"<sha256 hex of the same document with sum empty>"}
 //
 // Dirs are folders the switch creates (parents first); Files are switched in
