@@ -5,9 +5,10 @@
 // An administrative image is a folder holding the product's files
 // uncompressed, laid out along the *source* halves of the Directory table's
 // DefaultDir values, plus a copy of the package database whose Word Count says
-// "administrative image" (bit 4), "short names" (bit 1) when the image uses
-// 8.3 names, and no longer "compressed" (bit 2), whose Media rows name no
-// cabinet, and which holds no cabinet stream (see Create).
+// "administrative image" (value 4), "short names" (value 1) when the image
+// uses 8.3 names, and no longer "compressed" (value 2), whose Media rows name
+// no cabinet, and which holds no cabinet stream (see Create). The database
+// also gets the table OhotfixAdminPatch (AppliedPatchTable) once patched.
 //
 // Patching an image (ApplyPatch) is a transaction over the image folder:
 // every new file and the new database are first staged in a private folder
