@@ -239,7 +239,11 @@ func patchJobs(db *msi.Database, p *patch.Patch, dir string, short bool, res *Ap
 	if err != nil {
 		return nil, nil, exitcode.Wrap(exitcode.PatchInvalid, err)
 	}
-	lay, err := buildLayout(db, short)
+	delivered := map[string]bool{}
+	for _, f := range files {
+		delivered[f.Key] = true
+	}
+	lay, err := buildLayoutOf(db, short, delivered) // only what the patch touches
 	if err != nil {
 		return nil, nil, exitcode.Wrap(exitcode.PackageInvalid, err)
 	}

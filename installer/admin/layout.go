@@ -196,6 +196,11 @@ func copiedComponents(db *msi.Database) (func(string) bool, error) {
 // buildLayout places every File row of db in an image using short or long
 // names.
 func buildLayout(db *msi.Database, short bool) (*layout, error) {
+	return buildLayoutOf(db, short, nil)
+}
+
+// buildLayoutOf places the File rows whose keys are in only (all when nil).
+func buildLayoutOf(db *msi.Database, short bool, only map[string]bool) (*layout, error) {
 	dirs, err := directoryPaths(db, short)
 	if err != nil {
 		return nil, err
@@ -220,7 +225,11 @@ func buildLayout(db *msi.Database, short bool) (*layout, error) {
 	if err != nil {
 		return nil, fmt.Errorf("admin layout: File table: %w", err)
 	}
+	ki := ftab.ColumnIndex("File")
 	for _, r := range ftab.Rows() {
+		if only != nil && (ki < 0 || !only[r[ki].Str()]) {
+			continue
+		}
 		f := imageFile{Key: stringCol(ftab, r, "File"), Component: stringCol(ftab, r, "Component_")}
 		dk, ok := compDir[f.Component]
 		if !ok {
