@@ -35,6 +35,7 @@ type ApplyOptions struct {
 type ApplyResult struct {
 	PatchCode      string
 	AlreadyApplied bool     // the image records the patch: nothing was done
+	ObsoletedBy    string   // a patch applied to the image obsoletes this one: nothing was done
 	FilesReplaced  int      // files of the image overwritten
 	FilesAdded     int      // files new to the image
 	AppliedPairs   []string // transform pairs applied ("T" of ":T;:#T")
@@ -136,6 +137,13 @@ func applyLocked(ctx context.Context, imageMsi, patchPath string, opts ApplyOpti
 	if containsFold(im.AppliedPatches, res.PatchCode) {
 		res.AlreadyApplied = true
 		res.Message = fmt.Sprintf("patch %s is already applied to the image %s; nothing to do", res.PatchCode, imageMsi)
+		return res, nil
+	}
+	if by, err := obsoletedBy(db, res.PatchCode); err != nil {
+		return res, err
+	} else if by != "" {
+		res.ObsoletedBy = by
+		res.Message = fmt.Sprintf("patch %s is obsoleted by patch %s, already applied to the image %s; nothing to do", res.PatchCode, by, imageMsi)
 		return res, nil
 	}
 
@@ -329,7 +337,7 @@ func updateImageDatabase(db *msi.Database, p *patch.Patch, patchPath string, res
 	db.SetSummary(si)
 	pairs := ":" + strings.Join(res.AppliedPairs, ";:") + ";:#" + strings.Join(res.AppliedPairs, ";:#")
 	if err := recordPatch(db, res.PatchCode, filepath.Base(patchPath), time.Now().UTC().Format(time.RFC3339),
-		pairs, res.FilesReplaced, res.FilesAdded); err != nil {
+		pairs, res.FilesReplaced, res.FilesAdded, p.Obsoletes); err != nil {
 		return exitcode.New(exitcode.Fatal, "recording the patch in the image database: %w", err)
 	}
 	return nil

@@ -97,6 +97,7 @@ func properties(db *msi.Database) (map[string]string, error) {
 //	Transforms    S255      the transform pairs applied (":T;:#T;…")
 //	FilesReplaced I4        files overwritten in the image
 //	FilesAdded    I4        files new to the image
+//	Obsoletes     S0        patch codes the patch obsoletes (";"-separated)
 const AppliedPatchTable = "OhotfixAdminPatch"
 
 func appliedPatchSchema() []msi.Column {
@@ -107,6 +108,7 @@ func appliedPatchSchema() []msi.Column {
 		{Name: "Transforms", Type: msi.StringType(255, true, false, false)},
 		{Name: "FilesReplaced", Type: msi.IntType(4, true, false)},
 		{Name: "FilesAdded", Type: msi.IntType(4, true, false)},
+		{Name: "Obsoletes", Type: msi.StringType(0, true, false, false)},
 	}
 }
 
@@ -136,12 +138,32 @@ func appliedPatches(db *msi.Database) ([]string, error) {
 }
 
 // recordPatch adds (or replaces) the row of a patch in AppliedPatchTable.
-func recordPatch(db *msi.Database, code, file, applied, transforms string, replaced, added int) error {
+func recordPatch(db *msi.Database, code, file, applied, transforms string, replaced, added int, obsoletes []string) error {
 	t, err := db.Table(AppliedPatchTable)
 	if err != nil {
 		if t, err = db.CreateTable(AppliedPatchTable, appliedPatchSchema()); err != nil {
 			return err
 		}
 	}
-	return t.Put(strings.ToUpper(code), file, applied, transforms, replaced, added)
+	return t.Put(strings.ToUpper(code), file, applied, transforms, replaced, added, strings.ToUpper(strings.Join(obsoletes, ";")))
+}
+
+// obsoletedBy returns the applied patch (from AppliedPatchTable) that
+// obsoletes code, or "".
+func obsoletedBy(db *msi.Database, code string) (string, error) {
+	if !db.HasTable(AppliedPatchTable) {
+		return "", nil
+	}
+	t, err := db.Table(AppliedPatchTable)
+	if err != nil {
+		return "", exitcode.Wrap(exitcode.PackageInvalid, err)
+	}
+	for _, r := range t.Rows() {
+		for _, o := range strings.Split(stringCol(t, r, "Obsoletes"), ";") {
+			if o != "" && strings.EqualFold(o, code) {
+				return stringCol(t, r, "PatchCode"), nil
+			}
+		}
+	}
+	return "", nil
 }

@@ -388,3 +388,30 @@ func TestApplyRealPatchToOtherProduct(t *testing.T) {
 		t.Fatalf("image changed:\n%s", d)
 	}
 }
+
+// TestApplyObsoletedPatch: once a patch that obsoletes P1 is applied, P1 is a
+// no-op that names the obsoleting patch.
+func TestApplyObsoletedPatch(t *testing.T) {
+	work := t.TempDir()
+	fx := buildPatchFixture(t, work)
+	v3, _ := buildFixtureExtra(t, filepath.Join(work, "v3"), "product", "1.0.2", false, true)
+	p2 := filepath.Join(work, "P2.msp")
+	cr2, err := patch.Create(fx.V1, v3, p2, patch.CreateOptions{Obsoletes: []string{fx.Created.PatchCode}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	img := filepath.Join(work, "image")
+	mustCreate(t, fx.V1, img, false)
+	imgMsi := filepath.Join(img, "product.msi")
+	if _, err := ApplyPatch(context.Background(), imgMsi, p2, ApplyOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	before := treeSnapshot(t, img)
+	res, err := ApplyPatch(context.Background(), imgMsi, fx.Patch, ApplyOptions{})
+	if err != nil || !strings.EqualFold(res.ObsoletedBy, cr2.PatchCode) || !strings.Contains(res.Message, "obsoleted") {
+		t.Fatalf("obsoleted patch: %+v, %v", res, err)
+	}
+	if d := diffTrees(before, treeSnapshot(t, img)); d != "" {
+		t.Fatalf("an obsoleted patch changed the image:\n%s", d)
+	}
+}
