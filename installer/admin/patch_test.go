@@ -415,3 +415,30 @@ func TestApplyObsoletedPatch(t *testing.T) {
 		t.Fatalf("an obsoleted patch changed the image:\n%s", d)
 	}
 }
+
+// TestApplyPatchNameOption: an explicit --short-names places the delivered
+// files by short names even in a long-name image (SHORTFILENAMES=TRUE does
+// the same to msiexec); the image's other files stay where they are.
+func TestApplyPatchNameOption(t *testing.T) {
+	work := t.TempDir()
+	fx := buildPatchFixture(t, work)
+	img := filepath.Join(work, "image")
+	mustCreate(t, fx.V1, img, false)
+	short := true
+	res, err := ApplyPatch(context.Background(), filepath.Join(img, "product.msi"), fx.Patch, ApplyOptions{ShortNames: &short})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.FilesAdded != 4 || res.FilesReplaced != 0 {
+		t.Fatalf("result %+v: want the 4 delivered files added under short names", res)
+	}
+	got := treeSnapshot(t, img)
+	for _, key := range []string{"AppExe", "LibDll", "DataBin"} {
+		if got[fixturePaths[key][1]] != string(fx.V2Src[fixtureSource[key]]) {
+			t.Errorf("%s not at its short path %s", key, fixturePaths[key][1])
+		}
+	}
+	if _, ok := got[fixturePaths["Readme"][0]]; !ok {
+		t.Errorf("the untouched long-name file disappeared")
+	}
+}
