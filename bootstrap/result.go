@@ -78,6 +78,21 @@ func NewFailedResult(mode string, logs *Logs, err error) *Result {
 	return r
 }
 
+// ReportEarlyFailure records a run that stopped before its configuration
+// was usable (bad command line or ini): a log pair with the reason and the
+// full code in its last line, and the JSON result when --result-json was
+// given, so deployment tools see the same evidence as for any failure.
+func ReportEarlyFailure(o Options, err error) {
+	logs, lerr := OpenLogs(LogDir(), o.LogFile, "v", "v")
+	if lerr != nil {
+		logs = NopLogs()
+	}
+	res := NewFailedResult("unknown", logs, err)
+	s := &Session{Opts: o, Logs: logs, Config: &Config{ResultFile: o.ResultJSON}}
+	logs.Log.Error("ohotfix cannot start: " + err.Error())
+	s.Finish(res)
+}
+
 func (r *Result) addPlan(p *Plan) {
 	if p == nil {
 		return

@@ -109,7 +109,13 @@ func Prepare(opts Options, openLogs bool) (*Session, error) {
 		cfg.OHotfixUILevel, cfg.MsiUILevel = "q", "n"
 	}
 	if opts.AdminPath != "" {
-		cfg.IsNormalUpdate, cfg.AdminPath = false, opts.AdminPath
+		// A path typed on the command line is relative to the current
+		// directory; one in ohotfix.ini to the ini's folder (below).
+		p, err := filepath.Abs(opts.AdminPath)
+		if err != nil {
+			return nil, exitcode.Wrap(exitcode.InvalidCommandLine, err)
+		}
+		cfg.IsNormalUpdate, cfg.AdminPath = false, p
 	}
 	if opts.ResultJSON != "" {
 		cfg.ResultFile = opts.ResultJSON

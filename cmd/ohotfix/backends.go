@@ -12,7 +12,9 @@ import (
 // wireBackends plugs the real installer backends, the machine-wide install
 // lock and the rebooter into the options.
 func wireBackends(o *bootstrap.Options) {
-	o.Rebooter = bootstrap.SystemRebooter{}
+	o.Rebooter = bootstrap.SystemRebooter{Prompt: func(msg string) bool {
+		return o.Interactive && askYesNo(*o, msg+" [y/N] ")
+	}}
 	o.NewBackend = newBackend
 	o.Lock = func(ctx context.Context, cfg *bootstrap.Config, logs *bootstrap.Logs) (func(), error) {
 		opts := lock.Options{Timeout: lock.WaitFromSeconds(cfg.InstallerWaitSeconds), Logf: logs.Log.Sugar().Infof}

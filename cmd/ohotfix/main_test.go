@@ -88,6 +88,31 @@ func TestE2EBadIniExits1639NamingKey(t *testing.T) {
 	}
 }
 
+// A run that cannot even start still leaves its evidence: the JSON result
+// and a log pair whose last line has the full code.
+func TestE2EEarlyFailureWritesResultAndLog(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "ohotfix.ini"), []byte("[OHotfix]\nOHotfixUILevel=x\n"), 0o644)
+	res := filepath.Join(dir, "r.json")
+	r := runBinary(t, []string{"TMPDIR=" + dir}, "run", dir, "/q", "/result-json:"+res)
+	if r.status != wantStatus(1639) {
+		t.Fatalf("status %d", r.status)
+	}
+	var doc struct {
+		ExitCode int    `json:"exit_code"`
+		Reason   string `json:"reason"`
+		Logs     struct{ Main string }
+	}
+	data, _ := os.ReadFile(res)
+	if err := json.Unmarshal(data, &doc); err != nil || doc.ExitCode != 1639 || !strings.Contains(doc.Reason, "OHotfixUILevel") {
+		t.Fatalf("result %s (%v)", data, err)
+	}
+	logText, _ := os.ReadFile(doc.Logs.Main)
+	if !strings.Contains(string(logText), "OHotfixUILevel") || !strings.Contains(string(logText), "exit code 1639") {
+		t.Errorf("log %q", logText)
+	}
+}
+
 func TestE2EUnknownSwitchAndFlag(t *testing.T) {
 	for _, args := range [][]string{{"/nosuchswitch"}, {"run", "--no-such-flag"}, {"check", "/q:x"}} {
 		r := runBinary(t, nil, args...)

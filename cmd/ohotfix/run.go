@@ -5,6 +5,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"os/exec"
+	"os/signal"
+	"runtime"
+	"strings"
+	"syscall"
 
 	"github.com/urfave/cli/v2"
 	"golang.org/x/term"
@@ -66,11 +71,17 @@ func runAction(c *cli.Context) error {
 	}
 	s, err := bootstrap.Prepare(o, true)
 	if err != nil {
+		bootstrap.ReportEarlyFailure(o, err)
 		return err
 	}
-	res := s.Run(context.Background())
+	// Ctrl-C or a stop request while waiting or applying cancels cleanly:
+	// the engine rolls back and the run ends with 1602.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	res := s.Run(ctx)
 	if s.UI != bootstrap.UIQuiet {
 		bootstrap.PrintSummary(c.App.Writer, res)
+		offerLinks(c, o, res)
 		if s.UI == bootstrap.UINormal && s.Config.ShowSuccessDialog && res.Code().IsSuccess() && res.Applied() > 0 {
 			title := s.Config.MessageTitle
 			if title == "" {
@@ -124,4 +135,38 @@ func checkAction(c *cli.Context) error {
 		return nil
 	}
 	return exitcode.New(plan.Code, "%s", plan.Reason)
+}
+
+// offerLinks shows the URL a check offers (MsiUpgradeURL when the installer
+// is too old and UpgradeMsi=1) and, on a terminal, offers to open it.
+func offerLinks(c *cli.Context, o bootstrap.Options, res *bootstrap.Result) {
+	for _, v := range res.Checks {
+		if v.Link == "" {
+			continue
+		}
+		fmt.Fprintf(c.App.Writer, "%s: upgrade the installer from %s\n", v.Name, v.Link)
+		if o.Interactive && askYesNo(o, "Open it now? [y/N] ") {
+			openURL(v.Link)
+		}
+	}
+}
+
+func askYesNo(o bootstrap.Options, question string) bool {
+	fmt.Fprint(o.Stdout, question)
+	var answer string
+	fmt.Fscanln(o.Stdin, &answer)
+	return strings.HasPrefix(strings.ToLower(strings.TrimSpace(answer)), "y")
+}
+
+func openURL(url string) {
+	var cmd *exec.Cmd
+	switch runtime.GOOS {
+	case "windows":
+		cmd = exec.Command("rundll32", "url.dll,FileProtocolHandler", url)
+	case "darwin":
+		cmd = exec.Command("open", url)
+	default:
+		cmd = exec.Command("xdg-open", url)
+	}
+	_ = cmd.Start()
 }

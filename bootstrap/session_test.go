@@ -1,0 +1,56 @@
+package bootstrap
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/ohotfix/ohotfix/bootstrap/exitcode"
+)
+
+// Admin mode without AdminPath: a terminal is asked for it (OHotfixUILevel=n);
+// without a terminal, or in quiet mode, the run stops with 1639.
+func TestAdminPathPrompt(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "ohotfix.ini"), []byte("[OHotfix]\nIsNormalUpdate=0\n"), 0o644)
+	var out strings.Builder
+	s, err := Prepare(Options{Dir: dir, Interactive: true, Stdin: strings.NewReader("/srv/img/pro11.msi\n"), Stdout: &out}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Config.AdminPath != "/srv/img/pro11.msi" || !strings.Contains(out.String(), "administrative image") {
+		t.Errorf("AdminPath %q, prompt %q", s.Config.AdminPath, out.String())
+	}
+	for _, o := range []Options{
+		{Dir: dir, Interactive: true, Stdin: strings.NewReader("\n"), Stdout: &out}, // empty answer
+		{Dir: dir, Interactive: false},                                              // no terminal
+		{Dir: dir, Quiet: true, Interactive: true, Stdin: strings.NewReader("x\n")}, // quiet never asks
+	} {
+		if _, err := Prepare(o, false); exitcode.Of(err) != exitcode.InvalidCommandLine || !strings.Contains(err.Error(), "AdminPath") {
+			t.Errorf("%+v: %v", o, err)
+		}
+	}
+}
+
+func TestCommandLineOverridesIni(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "ohotfix.ini"), []byte("[OHotfix]\nRebootInQuietMode=0\nMsiUILevel=f\n"), 0o644)
+	s, err := Prepare(Options{Dir: dir, Quiet: true, AdminPath: "img/x.msi", Set: []string{"RebootInQuietMode=1"}, ResultJSON: "r.json"}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := s.Config
+	if !c.RebootInQuietMode || c.MsiUILevel != "n" || c.OHotfixUILevel != "q" || c.IsNormalUpdate ||
+		c.AdminPath != mustAbs("img/x.msi") || c.ResultFile != "r.json" || s.UI != UIQuiet {
+		t.Errorf("%+v", c)
+	}
+	if _, err := Prepare(Options{Dir: dir, Set: []string{"MinMsiVersion=abc"}}, false); exitcode.Of(err) != exitcode.InvalidCommandLine {
+		t.Errorf("--set with a bad value: %v", err)
+	}
+}
+
+func mustAbs(p string) string {
+	a, _ := filepath.Abs(p)
+	return a
+}
