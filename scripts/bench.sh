@@ -3,6 +3,7 @@
 # the peer tools (cabextract, gcab, msidump …), each printing ratios.
 set -uo pipefail
 cd "$(dirname "$0")/.."
+OHOTFIX_NO_WINE=1 ./scripts/deps.sh
 echo "== Go benchmarks"
 go test -run '^$' -bench . -benchmem -benchtime "${BENCHTIME:-1x}" ./... 2>&1 | grep -E '^(Benchmark|ok|FAIL|---)' || true
 for s in bench/*.sh; do

@@ -4,7 +4,7 @@
 # Run as root on Debian; elsewhere it only says what is missing, and the tests
 # that need a missing tool skip with a message naming its package.
 set -euo pipefail
-want=(cabextract gcab 7zip msitools wixl)
+want=(cabextract gcab 7zip msitools wixl time)
 missing=()
 for p in "${want[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
