@@ -2,6 +2,7 @@ package bootstrap
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"time"
 
@@ -29,11 +30,18 @@ func adminApply(ctx context.Context, image, patch string, shortNames *bool, logs
 	return StepResult{Code: exitcode.Success, AlreadyApplied: res.AlreadyApplied, Message: res.Message}
 }
 
-// adminApplied lists the patch codes the image records as applied. It first
-// finishes or undoes a transaction a crashed run left in the image, so
-// detection sees a whole image.
-func adminApplied(image string) ([]string, error) {
-	if err := admin.Recover(filepath.Dir(image)); err != nil {
+// adminApplied lists the patch codes the image records as applied. A run
+// first finishes or undoes a transaction a crashed run left in the image, so
+// detection sees a whole image; a read-only detection (ohotfix check) only
+// reports that one is pending.
+func adminApplied(image string, readOnly bool) ([]string, error) {
+	dir := filepath.Dir(image)
+	if readOnly {
+		if _, err := os.Stat(filepath.Join(dir, admin.StagingDirName)); err == nil {
+			return nil, exitcode.New(exitcode.PackageInvalid,
+				"an update interrupted earlier is pending in %s; `ohotfix run` or `ohotfix admin recover %s` finishes or undoes it first", dir, dir)
+		}
+	} else if err := admin.Recover(dir); err != nil {
 		return nil, err
 	}
 	img, err := admin.OpenImage(image)

@@ -3,10 +3,10 @@ package bootstrap
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 
-	"github.com/ohotfix/ohotfix/bootstrap/exitcode"
 	"github.com/ohotfix/ohotfix/checks"
 	"github.com/ohotfix/ohotfix/msi"
 )
@@ -19,7 +19,10 @@ type AdminBackend struct {
 	// adminApply); tests may replace it.
 	apply func(ctx context.Context, image, patch string, shortNames *bool, logs *Logs, cfg *Config) StepResult
 	// applied lists the patch codes recorded in the image.
-	applied func(image string) ([]string, error)
+	applied func(image string, readOnly bool) ([]string, error)
+	// ReadOnly keeps Detect from touching the image (ohotfix check): an
+	// update a crashed run left half-done is reported, not recovered.
+	ReadOnly bool
 }
 
 // NewAdminBackend returns the admin-image backend for cfg.AdminPath.
@@ -63,25 +66,9 @@ func (b *AdminBackend) Inventory(ctx context.Context, patches []PatchInfo) (*Inv
 		img.WordCount = int(wc)
 	}
 	pr := Product{Path: path, Features: map[string]int{}}
-	if t, err := db.Table("Property"); err == nil {
-		ki, vi := t.ColumnIndex("Property"), t.ColumnIndex("Value")
-		for _, r := range t.Rows() {
-			switch r[ki].Str() {
-			case "ProductCode":
-				pr.Code = r[vi].Str()
-			case "ProductVersion":
-				pr.Version = r[vi].Str()
-			case "ProductName":
-				pr.Name = r[vi].Str()
-			}
-		}
-	}
-	if t, err := db.Table("Feature"); err == nil {
-		ni, li := t.ColumnIndex("Feature"), t.ColumnIndex("Level")
-		for _, r := range t.Rows() {
-			lv, _ := r[li].Int()
-			pr.Features[r[ni].Str()] = int(lv)
-		}
+	if err := readImageProduct(db, &pr); err != nil {
+		img.OpenError = err.Error()
+		return inv, nil
 	}
 	img.Product = checks.Product{Code: pr.Code, Name: pr.Name, Version: pr.Version}
 	for name, level := range pr.Features {
@@ -92,9 +79,9 @@ func (b *AdminBackend) Inventory(ctx context.Context, patches []PatchInfo) (*Inv
 		return inv, nil
 	}
 	if img.WordCount&4 != 0 && b.applied != nil {
-		codes, err := b.applied(path)
+		codes, err := b.applied(path, b.ReadOnly)
 		if err != nil {
-			return nil, exitcode.Wrap(exitcode.PackageInvalid, err)
+			return nil, err
 		}
 		pr.Applied = codes
 	}
@@ -113,4 +100,43 @@ func (b *AdminBackend) Apply(ctx context.Context, s Step, logs *Logs) StepResult
 		short = &v
 	}
 	return b.apply(ctx, b.cfg.AdminPath, s.File, short, logs, b.cfg)
+}
+
+// readImageProduct reads ProductCode/Version/Name and the Feature levels,
+// refusing databases whose tables lack the standard columns.
+func readImageProduct(db *msi.Database, pr *Product) error {
+	t, err := db.Table("Property")
+	if err != nil {
+		return fmt.Errorf("no readable Property table: %v", err)
+	}
+	ki, vi := t.ColumnIndex("Property"), t.ColumnIndex("Value")
+	if ki < 0 || vi < 0 {
+		return fmt.Errorf("the Property table lacks its Property/Value columns")
+	}
+	for _, r := range t.Rows() {
+		switch r[ki].Str() {
+		case "ProductCode":
+			pr.Code = r[vi].Str()
+		case "ProductVersion":
+			pr.Version = r[vi].Str()
+		case "ProductName":
+			pr.Name = r[vi].Str()
+		}
+	}
+	if !db.HasTable("Feature") {
+		return nil
+	}
+	t, err = db.Table("Feature")
+	if err != nil {
+		return fmt.Errorf("unreadable Feature table: %v", err)
+	}
+	ni, li := t.ColumnIndex("Feature"), t.ColumnIndex("Level")
+	if ni < 0 || li < 0 {
+		return fmt.Errorf("the Feature table lacks its Feature/Level columns")
+	}
+	for _, r := range t.Rows() {
+		lv, _ := r[li].Int()
+		pr.Features[r[ni].Str()] = int(lv)
+	}
+	return nil
 }

@@ -1,14 +1,18 @@
 package bootstrap
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
+	"regexp"
 	"strconv"
 	"strings"
 
 	"github.com/hashicorp/go-version"
+	"golang.org/x/text/encoding/unicode"
+	"golang.org/x/text/transform"
 	"gopkg.in/ini.v1"
 
 	"github.com/ohotfix/ohotfix/bootstrap/exitcode"
@@ -169,6 +173,10 @@ func ParseConfig(data []byte, source string) (*Config, error) {
 }
 
 func (c *Config) parse(data []byte, source string) error {
+	data, err := decodeINIText(data)
+	if err != nil {
+		return exitcode.New(exitcode.InvalidCommandLine, "%s: %v", source, err)
+	}
 	f, err := ini.LoadSources(ini.LoadOptions{
 		Insensitive:                false,
 		InsensitiveKeys:            true,
@@ -185,6 +193,12 @@ func (c *Config) parse(data []byte, source string) error {
 		if strings.EqualFold(s.Name(), Section) {
 			sec = s
 		}
+	}
+	if sec == nil {
+		// Silently running on defaults could turn an admin update into a
+		// client one: a file without the section is refused.
+		return exitcode.Wrap(exitcode.InvalidCommandLine, &KeyError{Source: source, Key: "[" + Section + "]", Value: "",
+			Allowed: "an [OHotfix] section holding the settings (none was found)"})
 	}
 	present := map[string]string{}
 	if sec != nil {
@@ -217,6 +231,22 @@ func (c *Config) parse(data []byte, source string) error {
 		}
 	}
 	return nil
+}
+
+// decodeINIText accepts what Windows editors save: UTF-8 (with or without
+// a byte-order mark) and "Unicode" (UTF-16 with a byte-order mark).
+func decodeINIText(data []byte) ([]byte, error) {
+	switch {
+	case bytes.HasPrefix(data, []byte{0xFF, 0xFE}), bytes.HasPrefix(data, []byte{0xFE, 0xFF}):
+		out, _, err := transform.Bytes(unicode.UTF16(unicode.LittleEndian, unicode.UseBOM).NewDecoder(), data)
+		if err != nil {
+			return nil, fmt.Errorf("not valid UTF-16 text: %v", err)
+		}
+		return out, nil
+	case bytes.IndexByte(data, 0) >= 0:
+		return nil, fmt.Errorf("binary data or UTF-16 without a byte-order mark; save ohotfix.ini as UTF-8 or ANSI text")
+	}
+	return bytes.TrimPrefix(data, []byte{0xEF, 0xBB, 0xBF}), nil
 }
 
 // normalizeINI turns what real ohotfix.ini files held into what the ini
@@ -295,10 +325,12 @@ func strKey(field func(*Config) *string) func(*Config, string) error {
 	return func(c *Config, v string) error { *field(c) = v; return nil }
 }
 
+var dottedVersion = regexp.MustCompile(`^[0-9]+(\.[0-9]+){0,3}$`)
+
 func versionKey(field func(*Config) *string) func(*Config, string) error {
 	return func(c *Config, v string) error {
 		if v != "" {
-			if _, err := version.NewVersion(v); err != nil || strings.Count(v, ".") > 3 {
+			if _, err := version.NewVersion(v); err != nil || !dottedVersion.MatchString(v) {
 				return fmt.Errorf("empty or a dotted version of up to 4 numbers, such as 2.0.2600.0")
 			}
 		}

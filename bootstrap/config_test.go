@@ -171,3 +171,30 @@ func contains(list []string, s string) bool {
 	}
 	return false
 }
+
+func TestIniEncodingsAndMissingSection(t *testing.T) {
+	text := "[OHotfix]\r\nIsNormalUpdate=0\r\nAdminPath=C:\\img\\pro11.msi\r\n"
+	utf16le := []byte{0xFF, 0xFE}
+	for _, r := range text {
+		utf16le = append(utf16le, byte(r), 0)
+	}
+	utf16be := []byte{0xFE, 0xFF}
+	for _, r := range text {
+		utf16be = append(utf16be, 0, byte(r))
+	}
+	for name, data := range map[string][]byte{"utf-8 bom": append([]byte{0xEF, 0xBB, 0xBF}, text...), "utf-16le": utf16le, "utf-16be": utf16be} {
+		c, err := ParseConfig(data, name)
+		if err != nil || c.IsNormalUpdate || c.AdminPath != `C:\img\pro11.msi` {
+			t.Errorf("%s: %v %+v", name, err, c)
+		}
+	}
+	for name, data := range map[string]string{"no section": "IsNormalUpdate=0\n", "misspelled": "[OHotfix Settings]\nIsNormalUpdate=0\n", "utf-16 without bom": "[\x00O\x00"} {
+		_, err := ParseConfig([]byte(data), name)
+		if exitcode.Of(err) != exitcode.InvalidCommandLine {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	if _, err := ParseConfig([]byte("[OHotfix]\nMinProductVersion=v1.0-beta\n"), "x"); exitcode.Of(err) != exitcode.InvalidCommandLine {
+		t.Errorf("v1.0-beta accepted")
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
@@ -28,8 +29,26 @@ type Logs struct {
 	files []*os.File
 }
 
-// LogDir is where log pairs go by default.
+// LogDir is where log pairs go by default: <temp>/OHotfix, as OHotfix did.
 func LogDir() string { return filepath.Join(os.TempDir(), "OHotfix") }
+
+// safeLogDir makes dir and checks that it can be trusted: a real folder (not
+// a symlink) that belongs to us and that nobody else can write. /tmp is
+// shared on POSIX systems; when someone else owns <temp>/OHotfix, a private
+// <temp>/OHotfix-<uid> is used instead.
+func safeLogDir(dir string) (string, error) {
+	if err := os.MkdirAll(dir, 0o755); err == nil && trustedDir(dir) {
+		return dir, nil
+	}
+	alt := dir + "-" + strconv.Itoa(os.Geteuid())
+	if err := os.MkdirAll(alt, 0o700); err != nil {
+		return "", err
+	}
+	if !trustedDir(alt) {
+		return "", fmt.Errorf("%s is not a private folder of this user (symlink, foreign owner or writable by others)", alt)
+	}
+	return alt, nil
+}
 
 var logName = regexp.MustCompile(`^OHotfix\((\d{5})\)\.log$`)
 
@@ -56,13 +75,17 @@ func OpenLogs(dir, mainOverride, ohotfixLevel, msiLevel string) (*Logs, error) {
 		}
 		l.Main, l.Msi, l.files = mainOverride, msi, []*os.File{f, mf}
 	} else {
-		if err := os.MkdirAll(dir, 0o755); err != nil {
+		dir, err := safeLogDir(dir)
+		if err != nil {
 			return nil, err
 		}
-		n := highestLogNumber(dir) + 1
-		for ; n <= 99999; n++ {
+		// The next number after the highest; when the numbers ran out (or
+		// a stray high one exists), the first free one.
+		first := highestLogNumber(dir) + 1
+		for tries := 0; tries < 99999 && l.Main == ""; tries++ {
+			n := (first-1+tries)%99999 + 1
 			main := filepath.Join(dir, fmt.Sprintf("OHotfix(%05d).log", n))
-			f, err := os.OpenFile(main, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o644)
+			f, err := os.OpenFile(main, os.O_CREATE|os.O_EXCL|os.O_WRONLY|oNoFollow, 0o644)
 			if errors.Is(err, fs.ErrExist) {
 				continue
 			}
@@ -70,13 +93,15 @@ func OpenLogs(dir, mainOverride, ohotfixLevel, msiLevel string) (*Logs, error) {
 				return nil, err
 			}
 			msi := filepath.Join(dir, fmt.Sprintf("OHotfix(%05d)_Msi.log", n))
-			mf, err := os.OpenFile(msi, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o644)
-			if err != nil {
+			mf, err := os.OpenFile(msi, os.O_CREATE|os.O_EXCL|os.O_WRONLY|oNoFollow, 0o644)
+			if err != nil { // a stray _Msi.log of that number: leave both, take the next
 				f.Close()
+				if errors.Is(err, fs.ErrExist) {
+					continue
+				}
 				return nil, err
 			}
 			l.Main, l.Msi, l.Number, l.files = main, msi, n, []*os.File{f, mf}
-			break
 		}
 		if l.Main == "" {
 			return nil, fmt.Errorf("no free log number left in %s", dir)
@@ -132,6 +157,17 @@ func msiLogLevel(s string) zapcore.Level {
 		return zapcore.WarnLevel
 	}
 	return zapcore.InfoLevel
+}
+
+// Final writes the run's last line whatever OHotfixLogLevel says: it always
+// carries the full exit code.
+func (l *Logs) Final(msg string) {
+	if l.Log != nil {
+		_ = l.Log.Sync()
+	}
+	if len(l.files) > 0 {
+		fmt.Fprintf(l.files[0], "%s  INFO  %s\n", time.Now().Format("2006-01-02 15:04:05.000"), msg)
+	}
 }
 
 // Close flushes and closes both logs.

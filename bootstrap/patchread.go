@@ -72,10 +72,20 @@ func ReadPatchInfo(path string) PatchInfo {
 	}
 	if db.HasTable("MsiPatchSequence") {
 		if t, err := db.Table("MsiPatchSequence"); err == nil {
-			fi, si2 := t.ColumnIndex("PatchFamily"), t.ColumnIndex("Sequence")
-			if fi >= 0 && si2 >= 0 && t.Len() > 0 {
-				r := t.Row(0)
-				pi.Family, pi.Sequence = r[fi].Str(), r[si2].Str()
+			fi, si2, ai := t.ColumnIndex("PatchFamily"), t.ColumnIndex("Sequence"), t.ColumnIndex("Attributes")
+			for _, r := range t.Rows() {
+				if fi < 0 || si2 < 0 {
+					break
+				}
+				// One family per patch in practice; the first row names it.
+				if pi.Family == "" {
+					pi.Family, pi.Sequence = r[fi].Str(), r[si2].Str()
+				}
+				if ai >= 0 && r[fi].Str() == pi.Family {
+					if a, _ := r[ai].Int(); a&1 != 0 { // msidbPatchSequenceSupersedeEarlier
+						pi.SupersedeEarlier = true
+					}
+				}
 			}
 		}
 	}

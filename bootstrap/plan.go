@@ -19,7 +19,10 @@ type PatchInfo struct {
 	DisplayName  string   `json:"display_name,omitempty"`
 	Family       string   `json:"family,omitempty"`   // MsiPatchSequence PatchFamily
 	Sequence     string   `json:"sequence,omitempty"` // MsiPatchSequence Sequence
-	PayloadSize  int64    `json:"payload_size,omitempty"`
+	// SupersedeEarlier: the patch carries every fix of its family's lower
+	// sequences (MsiPatchSequence Attributes bit 1).
+	SupersedeEarlier bool  `json:"supersede_earlier,omitempty"`
+	PayloadSize      int64 `json:"payload_size,omitempty"`
 	// OpenError is set when the file could not be read as a patch.
 	OpenError string        `json:"open_error,omitempty"`
 	OpenCode  exitcode.Code `json:"-"`

@@ -30,6 +30,8 @@ type Options struct {
 	Stdin          io.Reader
 	Stdout, Stderr io.Writer
 	Interactive    bool // stdin is a terminal: prompts are possible
+	// ReadOnly: detect and plan only (ohotfix check); nothing may change.
+	ReadOnly bool
 
 	// NewBackend picks the installer backend for the configuration; nil
 	// uses DefaultBackend.
@@ -235,10 +237,12 @@ func (s *Session) Finish(res *Result) {
 	if s.Config != nil && s.Config.ResultFile != "" {
 		if err := res.WriteFile(s.Config.ResultFile); err != nil {
 			s.Logs.Log.Error("cannot write the result file", zap.String("path", s.Config.ResultFile), zap.Error(err))
+			if s.Opts.Stderr != nil {
+				fmt.Fprintf(s.Opts.Stderr, "ohotfix: warning: cannot write the result file %s: %v\n", s.Config.ResultFile, err)
+			}
 		}
 	}
-	s.Logs.Log.Info(fmt.Sprintf("ohotfix finished: exit code %d (%s)", res.ExitCode, res.ExitName),
-		zap.Int("exit_code", res.ExitCode), zap.Int("posix_status", res.Status), zap.String("reason", res.Reason))
+	s.Logs.Final(fmt.Sprintf("ohotfix finished: exit code %d (%s), POSIX status %d: %s", res.ExitCode, res.ExitName, res.Status, res.Reason))
 	_ = s.Logs.Close()
 }
 

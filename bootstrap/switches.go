@@ -124,6 +124,8 @@ func translateSwitches(in []string, valued map[string]bool) ([]string, error) {
 			return nil, exitcode.New(exitcode.InvalidCommandLine, "unknown switch %s (see /? for the switches)", a)
 		}
 		switch {
+		case sw.value == "req" && hasVal && unquote(val) == "":
+			return nil, exitcode.New(exitcode.InvalidCommandLine, "switch /%s needs a value (/%s:VALUE)", name, name)
 		case sw.value == "" && hasVal:
 			return nil, exitcode.New(exitcode.InvalidCommandLine, "switch /%s takes no value (got %q)", name, val)
 		case sw.value == "":
@@ -144,7 +146,8 @@ func translateSwitches(in []string, valued map[string]bool) ([]string, error) {
 }
 
 func reorder(tokens []string, spec *CommandSpec) []string {
-	var out, flags, pos []string
+	var out, pos []string
+	var flags [][]string // each flag with its value, if it takes one
 	for i := 0; i < len(tokens); i++ {
 		t := tokens[i]
 		if t == "--" {
@@ -152,25 +155,43 @@ func reorder(tokens []string, spec *CommandSpec) []string {
 			break
 		}
 		if len(t) > 1 && t[0] == '-' {
-			flags = append(flags, t)
-			name := strings.TrimLeft(t, "-")
-			if spec != nil && !strings.Contains(name, "=") && spec.Flags[name] && i+1 < len(tokens) {
+			group := []string{t}
+			name := flagName(t)
+			if spec != nil && !strings.Contains(t, "=") && spec.Flags[name] && i+1 < len(tokens) {
 				i++
-				flags = append(flags, tokens[i])
+				group = append(group, tokens[i])
 			}
+			flags = append(flags, group)
 			continue
 		}
 		if len(pos) == 0 && spec != nil && spec.Subcommands[t] != nil {
-			out = append(out, flags...)
+			sub := spec.Subcommands[t]
+			// A flag typed before the subcommand that the subcommand also
+			// defines belongs to it ("/q run DIR"): urfave/cli would read
+			// the subcommand's own, unset copy.
+			var moved [][]string
+			for _, g := range flags {
+				if _, ok := sub.Flags[flagName(g[0])]; ok {
+					moved = append(moved, g)
+				} else {
+					out = append(out, g...)
+				}
+			}
 			out = append(out, t)
-			flags = nil
-			spec = spec.Subcommands[t]
+			flags, spec = moved, sub
 			continue
 		}
 		pos = append(pos, t)
 	}
-	out = append(out, flags...)
+	for _, g := range flags {
+		out = append(out, g...)
+	}
 	return append(out, pos...)
+}
+
+func flagName(tok string) string {
+	name, _, _ := strings.Cut(strings.TrimLeft(tok, "-"), "=")
+	return name
 }
 
 func unquote(s string) string {

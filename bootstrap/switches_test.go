@@ -48,7 +48,7 @@ func TestNormalizeArgs(t *testing.T) {
 		// paths that start with '/'
 		{[]string{"run", "/srv/updates"}, []string{"run", "/srv/updates"}},
 		{[]string{"run", existing}, []string{"run", existing}},
-		{[]string{"--admin", "/srv/img/x.msi", "run"}, []string{"--admin", "/srv/img/x.msi", "run"}},
+		{[]string{"--admin", "/srv/img/x.msi", "run"}, []string{"run", "--admin", "/srv/img/x.msi"}},
 		// flags after positional arguments move before them
 		{[]string{"cab", "extract", "X.cab", "-d", "out"}, []string{"cab", "extract", "-d", "out", "X.cab"}},
 		{[]string{"cab", "extract", "-d", "out", "X.cab"}, []string{"cab", "extract", "-d", "out", "X.cab"}},
@@ -56,6 +56,10 @@ func TestNormalizeArgs(t *testing.T) {
 		{[]string{"run", "dir", "/q", "/log:l.txt"}, []string{"run", "--quiet", "--log=l.txt", "dir"}},
 		{[]string{"check", "dir", "--ini", "a.ini"}, []string{"check", "--ini", "a.ini", "dir"}},
 		{[]string{"run", "--", "-odd-dir"}, []string{"run", "--", "-odd-dir"}},
+		// flags typed before the subcommand that it also defines move after it
+		{[]string{"/log:x.log", "/q", "run", "dir"}, []string{"run", "--log=x.log", "--quiet", "dir"}},
+		{[]string{"/norestart", "check", "--admin", "a.msi"}, []string{"check", "--norestart", "--admin", "a.msi"}},
+		{[]string{"--quiet", "cab", "extract", "x.cab", "-d", "o"}, []string{"--quiet", "cab", "extract", "-d", "o", "x.cab"}},
 	}
 	for _, tc := range cases {
 		got, err := NormalizeArgs(append([]string{"ohotfix"}, tc.in...), testSpec())
@@ -70,7 +74,7 @@ func TestNormalizeArgs(t *testing.T) {
 }
 
 func TestNormalizeArgsErrors(t *testing.T) {
-	for _, in := range [][]string{{"/nosuchswitch"}, {"/q:x"}, {"/log"}, {"/FOO"}} {
+	for _, in := range [][]string{{"/nosuchswitch"}, {"/q:x"}, {"/log"}, {"/FOO"}, {"/admin:"}, {`/ini:""`}} {
 		_, err := NormalizeArgs(append([]string{"ohotfix"}, in...), testSpec())
 		if exitcode.Of(err) != exitcode.InvalidCommandLine {
 			t.Errorf("%q: err %v, want 1639", in, err)

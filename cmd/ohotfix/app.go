@@ -2,11 +2,13 @@ package main
 
 import (
 	"io"
+	"runtime/debug"
 	"strings"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/ohotfix/ohotfix/bootstrap"
+	"github.com/ohotfix/ohotfix/bootstrap/exitcode"
 )
 
 // areaCommands are the subcommands contributed by the area files of this
@@ -18,7 +20,16 @@ func registerCommand(f func() *cli.Command) { areaCommands = append(areaCommands
 
 // run builds the app, normalises the arguments and runs it; it returns the
 // process status.
-func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (status int) {
+	// A bug must still end with a documented code (1603), never a Go
+	// panic status that deployment tools cannot read.
+	defer func() {
+		if r := recover(); r != nil {
+			err := exitcode.New(exitcode.Fatal, "internal error: %v\n%s", r, debug.Stack())
+			reportError(stderr, err)
+			status = exitStatus(err)
+		}
+	}()
 	app := newApp(stdin, stdout, stderr)
 	norm, err := bootstrap.NormalizeArgs(args, commandSpec(app.Flags, app.Commands))
 	if err != nil {

@@ -15,7 +15,14 @@ func wireBackends(o *bootstrap.Options) {
 	o.Rebooter = bootstrap.SystemRebooter{Prompt: func(msg string) bool {
 		return o.Interactive && askYesNo(*o, msg+" [y/N] ")
 	}}
-	o.NewBackend = newBackend
+	readOnly := o.ReadOnly
+	o.NewBackend = func(cfg *bootstrap.Config, logs *bootstrap.Logs) (bootstrap.Backend, error) {
+		b, err := newBackend(cfg, logs)
+		if ab, ok := b.(*bootstrap.AdminBackend); ok {
+			ab.ReadOnly = readOnly
+		}
+		return b, err
+	}
 	o.Lock = func(ctx context.Context, cfg *bootstrap.Config, logs *bootstrap.Logs) (func(), error) {
 		opts := lock.Options{Timeout: lock.WaitFromSeconds(cfg.InstallerWaitSeconds), Logf: logs.Log.Sugar().Infof}
 		if !cfg.Quiet() && o.Stdout != nil {

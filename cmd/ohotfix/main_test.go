@@ -195,12 +195,12 @@ func TestE2EPackedExecutable(t *testing.T) {
 		}
 		return runResult{out.String(), errb.String(), st}
 	}
-	for _, args := range [][]string{{"/extract:" + filepath.Join(dir, "x1")}, {"/c", "/t:" + filepath.Join(dir, "x2")}} {
+	for _, args := range [][]string{{"/extract:" + filepath.Join(dir, "x1")}, {"/c", "/t:" + filepath.Join(dir, "x2")}, {"/extract", filepath.Join(dir, "x4")}} {
 		if r := run(args...); r.status != 0 {
 			t.Fatalf("%v: %d %s", args, r.status, r.stderr)
 		}
 	}
-	for _, x := range []string{"x1", "x2"} {
+	for _, x := range []string{"x1", "x2", "x4"} {
 		gotIni, _ := os.ReadFile(filepath.Join(dir, x, "ohotfix.ini"))
 		gotMsp, _ := os.ReadFile(filepath.Join(dir, x, "a.msp"))
 		if !bytes.Equal(gotIni, ini) || !bytes.Equal(gotMsp, msp) {
@@ -216,7 +216,7 @@ func TestE2EPackedExecutable(t *testing.T) {
 	if !strings.Contains(r.stdout, "a.msp") {
 		t.Errorf("check from payload: %q %q", r.stdout, r.stderr)
 	}
-	leftovers, _ := filepath.Glob(filepath.Join(dir, "OHotfix", "payload-*"))
+	leftovers, _ := filepath.Glob(filepath.Join(dir, "ohotfix-payload-*"))
 	if len(leftovers) != 0 {
 		t.Errorf("payload copies left: %v", leftovers)
 	}

@@ -44,10 +44,15 @@ func preparePayload(c *cli.Context) (dir string, cleanup func(), done bool, err 
 		}
 		return "", cleanup, false, nil
 	}
-	if c.Args().Len() > 0 {
+	if c.Args().Len() > 0 && !payloadOnly(c) && !c.IsSet("temp-dir") {
 		return "", cleanup, false, nil // an explicit DIR wins over the payload
 	}
+	if c.Args().Len() > 1 {
+		return "", cleanup, true, exitcode.New(exitcode.InvalidCommandLine, "too many arguments: %v", c.Args().Slice())
+	}
 	switch {
+	case c.IsSet("extract") && c.String("extract") == "." && c.Args().Len() == 1:
+		dir = c.Args().First() // "/extract DIR", written with a space
 	case c.IsSet("extract"):
 		dir = c.String("extract")
 	case c.IsSet("temp-dir"):
@@ -55,11 +60,9 @@ func preparePayload(c *cli.Context) (dir string, cleanup func(), done bool, err 
 	case c.IsSet("extract-only"):
 		return "", cleanup, true, exitcode.New(exitcode.InvalidCommandLine, "/c needs /t:DIR (where to extract)")
 	default:
-		base := filepath.Join(os.TempDir(), "OHotfix")
-		if err := os.MkdirAll(base, 0o755); err != nil {
-			return "", cleanup, true, exitcode.Wrap(exitcode.TempUnwritable, err)
-		}
-		tmp, err := os.MkdirTemp(base, "payload-")
+		// A fresh private (0700) folder directly in the temp folder: in a
+		// folder someone else owns, our payload could be swapped.
+		tmp, err := os.MkdirTemp("", "ohotfix-payload-")
 		if err != nil {
 			return "", cleanup, true, exitcode.Wrap(exitcode.TempUnwritable, err)
 		}

@@ -19,7 +19,7 @@ import (
 )
 
 // options maps the run/check flags onto bootstrap.Options.
-func options(c *cli.Context) (bootstrap.Options, error) {
+func options(c *cli.Context, readOnly bool) (bootstrap.Options, error) {
 	if c.NArg() > 1 {
 		return bootstrap.Options{}, exitcode.New(exitcode.InvalidCommandLine, "too many arguments: %v (want at most one DIR)", c.Args().Slice())
 	}
@@ -52,6 +52,7 @@ func options(c *cli.Context) (bootstrap.Options, error) {
 	if f, ok := c.App.Reader.(*os.File); ok {
 		o.Interactive = term.IsTerminal(int(f.Fd()))
 	}
+	o.ReadOnly = readOnly
 	wireBackends(&o)
 	return o, nil
 }
@@ -62,8 +63,9 @@ func runAction(c *cli.Context) error {
 	if err != nil || done {
 		return err
 	}
-	o, err := options(c)
+	o, err := options(c, false)
 	if err != nil {
+		bootstrap.ReportEarlyFailure(o, err)
 		return err
 	}
 	if payloadDir != "" {
@@ -105,7 +107,7 @@ func checkAction(c *cli.Context) error {
 	if err != nil || done {
 		return err
 	}
-	o, err := options(c)
+	o, err := options(c, true)
 	if err != nil {
 		return err
 	}

@@ -15,7 +15,7 @@ import (
 
 // Names inside the image folder used by a transaction.
 const (
-	stageDirName  = ".ohotfix-txn" // staging folder (same file system as the image)
+	stageDirName  = StagingDirName
 	journalName   = "journal.json" // the plan, written once and synced before any switch
 	committedName = "committed"    // marker: every switch is done, only cleanup remains
 	journalMagic  = "ohotfix-admin-journal"
@@ -165,3 +165,8 @@ func exists(p string) bool {
 	_, err := os.Lstat(p)
 	return err == nil || !errors.Is(err, os.ErrNotExist)
 }
+
+// StagingDirName is the folder inside an image that holds a transaction in
+// progress (staged files, journal, saved originals). Its presence means an
+// update is under way or was interrupted; Recover resolves it.
+const StagingDirName = ".ohotfix-txn"
