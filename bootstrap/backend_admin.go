@@ -95,7 +95,7 @@ func (b *AdminBackend) Apply(ctx context.Context, s Step, logs *Logs) StepResult
 	// As msiexec does, the image's own Word Count decides short or long
 	// names unless ohotfix.ini says AdminUsesShortFilenames explicitly.
 	var short *bool
-	if b.cfg.Path != "" && !containsFold(b.cfg.Missing, "AdminUsesShortFilenames") {
+	if b.cfg.Explicit["AdminUsesShortFilenames"] {
 		v := b.cfg.AdminUsesShortFilenames
 		short = &v
 	}

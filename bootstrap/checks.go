@@ -78,6 +78,9 @@ func RunChecks(cfg *Config, inv *Inventory, patches []PatchInfo) CheckOutcome {
 		out.Verdicts = append(out.Verdicts, CheckVerdict{Name: r.Name, Status: string(r.Status), Passed: r.Passed, Reason: r.Reason, Code: r.Code, Link: r.Link})
 		if r.Blocking() && out.Code == 0 {
 			out.Code, out.Reason = r.Code, r.Name+": "+r.Reason
+			if out.Code == exitcode.Success { // a failure must never read as success
+				out.Code = exitcode.Fatal
+			}
 		}
 	}
 	byName := map[string]string{}

@@ -57,6 +57,9 @@ type Config struct {
 	Missing []string
 	// Unknown lists keys in [OHotfix] that ohotfix does not know (ignored).
 	Unknown []string
+	// Explicit holds the keys given in the file or on the command line
+	// (as opposed to defaults).
+	Explicit map[string]bool
 }
 
 // keyDef describes one ini key: its default and how to store it.
@@ -274,6 +277,10 @@ func (c *Config) Set(name, value string) error {
 			if err := k.set(c, value); err != nil {
 				return exitcode.Wrap(exitcode.InvalidCommandLine, &KeyError{Key: k.name, Value: value, Allowed: err.Error()})
 			}
+			if c.Explicit == nil {
+				c.Explicit = map[string]bool{}
+			}
+			c.Explicit[k.name] = true
 			return nil
 		}
 	}

@@ -148,7 +148,7 @@ func TestExampleIniParsesToDefaults(t *testing.T) {
 		t.Errorf("example lacks %v, has unknown %v", c.Missing, c.Unknown)
 	}
 	d := Default()
-	d.Path, c.Path, c.Missing, c.Unknown = "", "", nil, nil
+	d.Path, c.Path, c.Missing, c.Unknown, c.Explicit = "", "", nil, nil, nil
 	if !reflect.DeepEqual(c, sanitize(d)) {
 		t.Errorf("example values differ from defaults:\n%+v\n%+v", c, d)
 	}

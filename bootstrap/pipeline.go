@@ -192,8 +192,11 @@ func orderPatches(in []PatchInfo) []PatchInfo {
 	out := append([]PatchInfo(nil), in...)
 	sort.SliceStable(out, func(i, j int) bool {
 		a, b := out[i], out[j]
-		if a.Family != "" && a.Family == b.Family && a.Sequence != b.Sequence {
-			return compareVersions(a.Sequence, b.Sequence) < 0
+		if a.Family != b.Family {
+			return a.Family < b.Family // patches without a family first
+		}
+		if c := compareVersions(a.Sequence, b.Sequence); a.Family != "" && c != 0 {
+			return c < 0
 		}
 		return filepath.Base(a.File) < filepath.Base(b.File)
 	})
@@ -203,13 +206,23 @@ func orderPatches(in []PatchInfo) []PatchInfo {
 // decide makes one step per (patch, target product) pair, or one skip or
 // refuse step for a patch that has no target here.
 func decide(patches []PatchInfo, products []Product, out CheckOutcome) []Step {
-	obsoletedBy := map[string]string{}
+	// Only patches that can apply here may obsolete or supersede others: a
+	// patch for a product that is absent, or one that is refused, must not
+	// knock out one that applies.
+	var live []PatchInfo
 	for _, pi := range patches {
+		_, refused := out.PatchRefuse[pi.File]
+		if pi.OpenError == "" && !refused && targetsAny(pi, products) {
+			live = append(live, pi)
+		}
+	}
+	obsoletedBy := map[string]string{}
+	for _, pi := range live {
 		for _, o := range pi.Obsoletes {
 			obsoletedBy[strings.ToUpper(o)] = filepath.Base(pi.File)
 		}
 	}
-	superseded := supersededPatches(patches)
+	superseded := supersededPatches(live)
 	var steps []Step
 	for _, pi := range patches {
 		base := Step{Patch: pi, File: pi.File}
@@ -273,13 +286,23 @@ func decide(patches []PatchInfo, products []Product, out CheckOutcome) []Step {
 	return steps
 }
 
+func targetsAny(pi PatchInfo, products []Product) bool {
+	for _, pr := range products {
+		if containsFold(pi.Targets, pr.Code) {
+			return true
+		}
+	}
+	return false
+}
+
 // supersededPatches finds, within one patch family, the patches whose
-// sequence is below another patch's of the same family (a later patch of a
-// family carries all earlier fixes).
+// sequence is below that of a patch marked "supersede earlier"
+// (MsiPatchSequence Attributes bit 1); without the mark, every patch of the
+// family is applied, in sequence order.
 func supersededPatches(patches []PatchInfo) map[string]string {
 	best := map[string]PatchInfo{}
 	for _, pi := range patches {
-		if pi.Family == "" || pi.OpenError != "" {
+		if pi.Family == "" || pi.OpenError != "" || !pi.SupersedeEarlier {
 			continue
 		}
 		if b, ok := best[pi.Family]; !ok || compareVersions(pi.Sequence, b.Sequence) > 0 {
@@ -330,9 +353,18 @@ func (p *Pipeline) Run(ctx context.Context) *Result {
 		}
 		release = r
 	}
-	defer release()
 	traceApply("enter")
-	defer traceApply("leave")
+	// The lock is released before the restart decision, which may wait
+	// for a person to answer.
+	var once bool
+	unlock := func() {
+		if !once {
+			once = true
+			traceApply("leave")
+			release()
+		}
+	}
+	defer unlock()
 	for _, s := range steps {
 		p.progress("applying %s to %s ...", filepath.Base(s.File), s.Product)
 		start := time.Now()
@@ -345,6 +377,7 @@ func (p *Pipeline) Run(ctx context.Context) *Result {
 			return res
 		}
 	}
+	unlock()
 	in := RebootInput{Needed: res.RebootNeeded, Switch: p.Restart, UI: p.UI, RebootInQuietMode: p.Config.RebootInQuietMode}
 	action := DecideReboot(in)
 	code, err := FinishReboot(in, action, p.Rebooter)

@@ -134,11 +134,16 @@ func TestPipelineFailureStopsAndUnreadablePatchRefuses(t *testing.T) {
 }
 
 func TestPatchOrderBySequence(t *testing.T) {
-	in := []PatchInfo{{File: "z.msp", Family: "F", Sequence: "1.0.10"}, {File: "a.msp", Family: "F", Sequence: "1.0.9"}, {File: "m.msp"}}
+	in := []PatchInfo{{File: "z.msp", Family: "F", Sequence: "1.0.10", SupersedeEarlier: true}, {File: "a.msp", Family: "F", Sequence: "1.0.9"}, {File: "m.msp"}}
 	out := orderPatches(in)
-	if out[0].File != "a.msp" || out[1].File != "m.msp" && out[1].File != "z.msp" {
+	if out[0].File != "m.msp" || out[1].File != "a.msp" || out[2].File != "z.msp" {
 		t.Errorf("order %v", out)
 	}
+	in[0].SupersedeEarlier = false
+	if sup := supersededPatches(in); len(sup) != 0 {
+		t.Errorf("without the supersede bit both apply: %v", sup)
+	}
+	in[0].SupersedeEarlier = true
 	sup := supersededPatches(in)
 	if sup["a.msp"] != "z.msp" {
 		t.Errorf("superseded %v", sup)

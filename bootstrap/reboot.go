@@ -88,6 +88,9 @@ func FinishReboot(in RebootInput, action RebootAction, r Rebooter) (exitcode.Cod
 	if action == RebootNone || r == nil {
 		return needed, nil
 	}
+	if s, ok := r.(interface{ Supported() bool }); ok && !s.Supported() {
+		return needed, nil // never ask a question whose "yes" cannot be honoured
+	}
 	if action == RebootPrompt && !r.Confirm("The update needs a restart to finish. Restart now?") {
 		return needed, nil
 	}

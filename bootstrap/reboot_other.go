@@ -15,3 +15,6 @@ func (s SystemRebooter) Confirm(msg string) bool {
 }
 
 func (SystemRebooter) Reboot(string) error { return ErrRebootUnsupported }
+
+// Supported is false: there is nothing to ask or do.
+func (SystemRebooter) Supported() bool { return false }

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+
+	"github.com/ohotfix/ohotfix/bootstrap/exitcode"
 )
 
 // PrintPlan writes what `ohotfix check` shows: every check with its verdict
@@ -48,7 +50,7 @@ func PrintSummary(w io.Writer, r *Result) {
 		for _, t := range pr.PerTarget {
 			status := string(t.Decision)
 			if t.ExitCode != nil && t.Decision == Apply {
-				if *t.ExitCode == 0 || *t.ExitCode == 3010 {
+				if exitcode.Code(*t.ExitCode).IsSuccess() {
 					status = "applied"
 				} else {
 					status = fmt.Sprintf("failed (%d)", *t.ExitCode)

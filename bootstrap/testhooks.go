@@ -1,3 +1,5 @@
+//go:build ohotfix_testhooks
+
 package bootstrap
 
 import (
@@ -6,8 +8,9 @@ import (
 	"time"
 )
 
-// Test-only hooks, read from the environment so that end-to-end tests can
-// watch real processes; never set them in production.
+// Test-only hooks, compiled in only with the ohotfix_testhooks build tag (the
+// end-to-end tests build the binary so) and read from the environment, so
+// that the tests can watch real processes.
 //
 //	OHOTFIX_TEST_APPLY_TRACE=FILE  append "enter PID UNIXNANO" when the apply
 //	                               phase starts (lock held) and "leave …" when

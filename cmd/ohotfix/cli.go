@@ -23,16 +23,18 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 			"installed products or to an administrative image, logs and returns Windows Installer exit codes.\n\n" +
 			"Windows-style switches work too (case-insensitive): /? /help /q /quiet /passive /norestart\n" +
 			"/forcerestart /promptrestart /log:FILE /extract[:DIR] /t:DIR /c /admin:PATH.msi /ini:FILE",
-		Reader:               stdin,
-		Writer:               stdout,
-		ErrWriter:            stderr,
-		Flags:                runFlags(),
-		Action:               runAction,
-		ArgsUsage:            "[DIR]",
-		OnUsageError:         usageError,
-		ExitErrHandler:       func(c *cli.Context, err error) { reportError(c.App.ErrWriter, err) },
-		HideHelpCommand:      true,
-		EnableBashCompletion: false,
+		Reader:          stdin,
+		Writer:          stdout,
+		ErrWriter:       stderr,
+		Flags:           runFlags(),
+		Action:          runAction,
+		ArgsUsage:       "[DIR]",
+		OnUsageError:    usageError,
+		ExitErrHandler:  func(c *cli.Context, err error) { reportError(c.App.ErrWriter, err) },
+		HideHelpCommand: true,
+		// --set "MessageTitle=Contoso, Inc." keeps its comma.
+		DisableSliceFlagSeparator: true,
+		EnableBashCompletion:      false,
 		Commands: []*cli.Command{
 			{
 				Name:         "run",
@@ -58,9 +60,10 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 		},
 	}
 	for _, f := range areaCommands {
-		cmd := f()
+		app.Commands = append(app.Commands, f())
+	}
+	for _, cmd := range app.Commands {
 		setUsageError(cmd)
-		app.Commands = append(app.Commands, cmd)
 	}
 	return app
 }

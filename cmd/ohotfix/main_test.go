@@ -30,7 +30,7 @@ func ohotfixBinary(t *testing.T) string {
 			return
 		}
 		binPath = filepath.Join(dir, "ohotfix")
-		out, err := exec.Command("go", "build", "-o", binPath, ".").CombinedOutput()
+		out, err := exec.Command("go", "build", "-tags", "ohotfix_testhooks", "-o", binPath, ".").CombinedOutput()
 		if err != nil {
 			buildErr = errors.New(string(out))
 		}

@@ -46,8 +46,8 @@ func options(c *cli.Context, readOnly bool) (bootstrap.Options, error) {
 	if n > 1 {
 		return o, exitcode.New(exitcode.InvalidCommandLine, "choose one of /norestart, /forcerestart, /promptrestart")
 	}
-	if o.Restart == bootstrap.PromptRestart && o.Quiet {
-		return o, exitcode.New(exitcode.InvalidCommandLine, "/promptrestart cannot be used with /quiet")
+	if o.Restart == bootstrap.PromptRestart && (o.Quiet || o.Passive) {
+		return o, exitcode.New(exitcode.InvalidCommandLine, "/promptrestart cannot be used with /quiet or /passive (they never ask)")
 	}
 	if f, ok := c.App.Reader.(*os.File); ok {
 		o.Interactive = term.IsTerminal(int(f.Fd()))
@@ -80,10 +80,13 @@ func runAction(c *cli.Context) error {
 	// the engine rolls back and the run ends with 1602.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	go func() { <-ctx.Done(); stop() }() // a second Ctrl-C stops the process at once
 	res := s.Run(ctx)
 	if s.UI != bootstrap.UIQuiet {
 		bootstrap.PrintSummary(c.App.Writer, res)
-		offerLinks(c, o, res)
+		if s.UI == bootstrap.UINormal {
+			offerLinks(c, o, res)
+		}
 		if s.UI == bootstrap.UINormal && s.Config.ShowSuccessDialog && res.Code().IsSuccess() && res.Applied() > 0 {
 			title := s.Config.MessageTitle
 			if title == "" {
