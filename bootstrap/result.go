@@ -93,6 +93,14 @@ func ReportEarlyFailure(o Options, err error) {
 	s.Finish(res)
 }
 
+// PlanResult is the result of a detect+plan-only run (ohotfix check).
+func PlanResult(cfg *Config, mode string, logs *Logs, p *Plan) *Result {
+	r := newResult(cfg, mode, logs)
+	r.addPlan(p)
+	r.finish(p.Code, p.Reason)
+	return r
+}
+
 func (r *Result) addPlan(p *Plan) {
 	if p == nil {
 		return

@@ -32,6 +32,9 @@ type Options struct {
 	Interactive    bool // stdin is a terminal: prompts are possible
 	// ReadOnly: detect and plan only (ohotfix check); nothing may change.
 	ReadOnly bool
+	// IniBase is the folder relative paths in ohotfix.ini are resolved
+	// against ("" = DIR).
+	IniBase string
 
 	// NewBackend picks the installer backend for the configuration; nil
 	// uses DefaultBackend.
@@ -98,6 +101,19 @@ func Prepare(opts Options, openLogs bool) (*Session, error) {
 			return nil, err
 		}
 	}
+	// Relative paths in ohotfix.ini are taken from the folder OHotfix ran
+	// from (for a patch executable: the executable's folder, not the
+	// temporary payload copy); paths typed by the user from the current
+	// directory.
+	base := opts.IniBase
+	if base == "" {
+		base = dir
+	}
+	for _, p := range []*string{&cfg.AdminPath, &cfg.ResultFile} {
+		if *p != "" && !isAbsAnyOS(*p) {
+			*p = filepath.Join(base, *p)
+		}
+	}
 	ui := UINormal
 	if cfg.Quiet() {
 		ui = UIQuiet
@@ -120,7 +136,11 @@ func Prepare(opts Options, openLogs bool) (*Session, error) {
 		cfg.IsNormalUpdate, cfg.AdminPath = false, p
 	}
 	if opts.ResultJSON != "" {
-		cfg.ResultFile = opts.ResultJSON
+		p, err := filepath.Abs(opts.ResultJSON)
+		if err != nil {
+			return nil, exitcode.Wrap(exitcode.InvalidCommandLine, err)
+		}
+		cfg.ResultFile = p
 	}
 	if !cfg.IsNormalUpdate && cfg.AdminPath == "" && !cfg.Quiet() {
 		if !opts.Interactive {
@@ -131,18 +151,10 @@ func Prepare(opts Options, openLogs bool) (*Session, error) {
 		if err != nil || p == "" {
 			return nil, exitcode.New(exitcode.InvalidCommandLine, "admin mode needs AdminPath and none was given")
 		}
-		cfg.AdminPath = p
+		cfg.AdminPath, _ = filepath.Abs(p)
 	}
 	if err := cfg.Validate(); err != nil {
 		return nil, err
-	}
-	if cfg.AdminPath != "" && !filepath.IsAbs(cfg.AdminPath) {
-		// OHotfix resolved a relative AdminPath against its own folder.
-		if abs := filepath.Join(dir, cfg.AdminPath); exists(abs) || !exists(cfg.AdminPath) {
-			cfg.AdminPath = abs
-		} else {
-			cfg.AdminPath, _ = filepath.Abs(cfg.AdminPath)
-		}
 	}
 	s := &Session{Opts: opts, Config: cfg, Dir: dir, UI: ui, Logs: NopLogs()}
 	if openLogs || opts.LogFile != "" {
@@ -260,3 +272,12 @@ func (c *Config) modeName() string {
 
 // ModeName is "admin" or "client".
 func (c *Config) ModeName() string { return c.modeName() }
+
+// isAbsAnyOS treats C:\x and \\server\share as absolute on every OS: an
+// ohotfix.ini written for Windows must not have them joined to a folder.
+func isAbsAnyOS(p string) bool {
+	if filepath.IsAbs(p) || strings.HasPrefix(p, `\\`) || strings.HasPrefix(p, "/") {
+		return true
+	}
+	return len(p) >= 3 && p[1] == ':' && (p[2] == '\\' || p[2] == '/')
+}

@@ -42,8 +42,17 @@ func TestCommandLineOverridesIni(t *testing.T) {
 	}
 	c := s.Config
 	if !c.RebootInQuietMode || c.MsiUILevel != "n" || c.OHotfixUILevel != "q" || c.IsNormalUpdate ||
-		c.AdminPath != mustAbs("img/x.msi") || c.ResultFile != "r.json" || s.UI != UIQuiet {
+		c.AdminPath != mustAbs("img/x.msi") || c.ResultFile != mustAbs("r.json") || s.UI != UIQuiet {
 		t.Errorf("%+v", c)
+	}
+	os.WriteFile(filepath.Join(dir, "ohotfix.ini"), []byte("[OHotfix]\nAdminPath=img\\x.msi\nResultFile=out/r.json\n"), 0o644)
+	s, err = Prepare(Options{Dir: dir, IniBase: "/opt/patches"}, false)
+	if err != nil || s.Config.AdminPath != filepath.Join("/opt/patches", `img\x.msi`) || s.Config.ResultFile != "/opt/patches/out/r.json" {
+		t.Errorf("ini-relative paths: %v %q %q", err, s.Config.AdminPath, s.Config.ResultFile)
+	}
+	os.WriteFile(filepath.Join(dir, "ohotfix.ini"), []byte("[OHotfix]\nAdminPath=C:\\img\\x.msi\n"), 0o644)
+	if s, err = Prepare(Options{Dir: dir}, false); err != nil || s.Config.AdminPath != `C:\img\x.msi` {
+		t.Errorf("drive path: %v %q", err, s.Config.AdminPath)
 	}
 	if _, err := Prepare(Options{Dir: dir, Set: []string{"MinMsiVersion=abc"}}, false); exitcode.Of(err) != exitcode.InvalidCommandLine {
 		t.Errorf("--set with a bad value: %v", err)

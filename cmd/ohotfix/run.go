@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"os/signal"
 	"runtime"
 	"strings"
@@ -70,6 +71,9 @@ func runAction(c *cli.Context) error {
 	}
 	if payloadDir != "" {
 		o.Dir = payloadDir
+		if exe, err := os.Executable(); err == nil {
+			o.IniBase = filepath.Dir(exe)
+		}
 	}
 	s, err := bootstrap.Prepare(o, true)
 	if err != nil {
@@ -116,6 +120,9 @@ func checkAction(c *cli.Context) error {
 	}
 	if payloadDir != "" {
 		o.Dir = payloadDir
+		if exe, err := os.Executable(); err == nil {
+			o.IniBase = filepath.Dir(exe)
+		}
 	}
 	s, err := bootstrap.Prepare(o, false)
 	if err != nil {
@@ -127,6 +134,9 @@ func checkAction(c *cli.Context) error {
 	}
 	p.Progress = nil
 	plan, _ := p.Plan(context.Background())
+	// --log and --result-json work for check too; the result records the
+	// plan and the code a run would return.
+	s.Finish(bootstrap.PlanResult(s.Config, p.Backend.Mode(), s.Logs, plan))
 	if c.Bool("json") {
 		enc := json.NewEncoder(c.App.Writer)
 		enc.SetIndent("", "  ")
