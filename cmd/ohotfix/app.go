@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"io"
 	"runtime/debug"
 	"strings"
@@ -36,7 +37,22 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (status int) 
 		reportError(stderr, err)
 		return exitStatus(err)
 	}
-	return exitStatus(app.Run(norm))
+	err = classify(app.Run(norm))
+	reportError(stderr, err)
+	return exitStatus(err)
+}
+
+// classify gives urfave/cli's own errors a code: a missing required flag is
+// a command-line error (1639), not a fatal one.
+func classify(err error) error {
+	var e *exitcode.Error
+	if err == nil || errors.As(err, &e) {
+		return err
+	}
+	if strings.HasPrefix(err.Error(), "Required flag") {
+		return exitcode.New(exitcode.InvalidCommandLine, "%v (see --help)", err)
+	}
+	return err
 }
 
 // commandSpec describes the app to the normaliser: flags that take a value

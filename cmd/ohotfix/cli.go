@@ -23,14 +23,16 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 			"installed products or to an administrative image, logs and returns Windows Installer exit codes.\n\n" +
 			"Windows-style switches work too (case-insensitive): /? /help /q /quiet /passive /norestart\n" +
 			"/forcerestart /promptrestart /log:FILE /extract[:DIR] /t:DIR /c /admin:PATH.msi /ini:FILE",
-		Reader:          stdin,
-		Writer:          stdout,
-		ErrWriter:       stderr,
-		Flags:           runFlags(),
-		Action:          runAction,
-		ArgsUsage:       "[DIR]",
-		OnUsageError:    usageError,
-		ExitErrHandler:  func(c *cli.Context, err error) { reportError(c.App.ErrWriter, err) },
+		Reader:       stdin,
+		Writer:       stdout,
+		ErrWriter:    stderr,
+		Flags:        runFlags(),
+		Action:       runAction,
+		ArgsUsage:    "[DIR]",
+		OnUsageError: usageError,
+		// Errors are reported once, with their code, by run(); this handler
+		// only keeps urfave/cli from exiting the process itself.
+		ExitErrHandler:  func(*cli.Context, error) {},
 		HideHelpCommand: true,
 		// --set "MessageTitle=Contoso, Inc." keeps its comma.
 		DisableSliceFlagSeparator: true,

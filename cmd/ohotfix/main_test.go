@@ -114,10 +114,12 @@ func TestE2EEarlyFailureWritesResultAndLog(t *testing.T) {
 }
 
 func TestE2EUnknownSwitchAndFlag(t *testing.T) {
-	for _, args := range [][]string{{"/nosuchswitch"}, {"run", "--no-such-flag"}, {"check", "/q:x"}} {
+	for _, args := range [][]string{{"/nosuchswitch"}, {"run", "--no-such-flag"}, {"check", "/q:x"}, {"version", "--bogus"},
+		{"cab", "create", "x"}, {"admin", "create", "v1.msi"}, {"msi", "apply", "a.msi", "t.mst"}, {"pack", "x"},
+		{"patch", "create", "--target", "a.msi"}, {"/promptrestart", "/passive"}, {"--set", "nokeyvalue"}} {
 		r := runBinary(t, nil, args...)
-		if r.status != wantStatus(1639) {
-			t.Errorf("%q: status %d %s", args, r.status, r.stderr)
+		if r.status != wantStatus(1639) || !strings.Contains(r.stderr, "1639") {
+			t.Errorf("%q: status %d stderr %q", args, r.status, r.stderr)
 		}
 	}
 }
