@@ -179,6 +179,32 @@ func inspectPatch(path string, p *patch.Patch, db *msi.Database, withFiles bool)
 	return in, nil
 }
 
+// emptyListsNotNull makes the always-present JSON lists and maps encode as
+// [] and {} rather than null, so consumers can iterate without a nil check.
+func (in *inspection) emptyListsNotNull() {
+	in.Targets = nonNil(in.Targets)
+	in.Transforms = nonNil(in.Transforms)
+	in.Sequences = nonNil(in.Sequences)
+	in.Pairs = nonNil(in.Pairs)
+	in.Media = nonNil(in.Media)
+	in.Cabinets = nonNil(in.Cabinets)
+	if in.Metadata == nil {
+		in.Metadata = map[string]string{}
+	}
+	for i := range in.Pairs {
+		in.Pairs[i].Transform.Tables = nonNil(in.Pairs[i].Transform.Tables)
+		in.Pairs[i].PatchTransform.Tables = nonNil(in.Pairs[i].PatchTransform.Tables)
+	}
+}
+
+// nonNil returns s, or an empty slice when s is nil.
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}
+
 func patchInspect(c *cli.Context) error {
 	if c.NArg() != 1 {
 		return exitcode.New(exitcode.InvalidCommandLine, "patch inspect: usage: P.msp [--json] [--files], got %d arguments", c.NArg())
@@ -201,6 +227,7 @@ func patchInspect(c *cli.Context) error {
 		return exitcode.Wrap(exitcode.PatchInvalid, fmt.Errorf("%s: %w", path, err))
 	}
 	if c.Bool("json") {
+		in.emptyListsNotNull()
 		enc := json.NewEncoder(c.App.Writer)
 		enc.SetIndent("", "  ")
 		return enc.Encode(in)

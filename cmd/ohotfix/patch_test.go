@@ -113,3 +113,28 @@ func TestPatchCreateAndTransformCLI(t *testing.T) {
 		t.Errorf("bad --validate: %d %s", st, errs)
 	}
 }
+
+// A patch without MsiPatchSequence (hand.msp) must print "sequences": [],
+// never null; every always-present list is a JSON array.
+func TestPatchInspectJSONEmptyListsAreArrays(t *testing.T) {
+	path := msiCorpus(t, "generated/hand.msp")
+	out, errs, st := runArgs("patch", "inspect", path, "--json")
+	if st != 0 {
+		t.Fatalf("status %d: %s", st, errs)
+	}
+	if strings.Contains(out, "null") {
+		t.Errorf("--json output has null:\n%s", out)
+	}
+	var doc map[string]any
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"targets", "transforms", "sequences", "pairs", "media", "cabinets"} {
+		if _, ok := doc[k].([]any); !ok {
+			t.Errorf("%q is %T (%v), want an array", k, doc[k], doc[k])
+		}
+	}
+	if seq, _ := doc["sequences"].([]any); len(seq) != 0 {
+		t.Errorf("hand.msp sequences = %v, want []", seq)
+	}
+}
