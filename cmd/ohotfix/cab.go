@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"math"
 	"os"
 	"path"
 	"path/filepath"
@@ -45,7 +46,7 @@ func cabCommand() *cli.Command {
 				ArgsUsage: "FILE.cab",
 				Flags: []cli.Flag{
 					&cli.StringFlag{Name: "dir", Aliases: []string{"d"}, Value: ".", Usage: "extract into `DIR`"},
-					&cli.StringSliceFlag{Name: "filter", Aliases: []string{"F"}, Usage: "only members matching `GLOB` (case-insensitive; repeatable)"},
+					&cli.StringSliceFlag{Name: "filter", Aliases: []string{"F"}, Usage: "only members matching `GLOB` (whole name, case-insensitive, * and ? also match /, as cabextract -F; repeatable)"},
 					&cli.BoolFlag{Name: "pipe", Aliases: []string{"p"}, Usage: "write the contents to standard output"},
 					&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "do not list extracted files"},
 				},
@@ -156,7 +157,7 @@ func cabList(c *cli.Context) error {
 			comp = f.Folder.Compression().String()
 		}
 		fmt.Fprintf(w, "%10d | %s | %s | %6s | %-12s | %s\n", f.Size, f.Modified.Format("02.01.2006 15:04:05"),
-			attrString(f.Attributes), folder, comp, strings.ReplaceAll(f.Name, `\`, "/"))
+			attrString(f.Attributes), folder, comp, displayName(f.Name))
 	}
 	fmt.Fprintf(w, "%d files in %d folders\n", len(r.Files), len(r.Folders))
 	return nil
@@ -173,21 +174,23 @@ func attrString(a uint16) string {
 	return string(b)
 }
 
-// cabFilter builds the --filter predicate: globs match the whole name with
-// `/` separators, ignoring case (like cabextract -F).
+// cabFilter builds the --filter predicate. Like cabextract -F (fnmatch
+// with case folding and without FNM_PATHNAME), a glob matches the whole
+// name with `/` separators, ignoring case, and `*` and `?` also match `/`:
+// `*.txt` selects sub/a.txt. `[!...]` is accepted for `[^...]`.
 func cabFilter(c *cli.Context) (func(*cab.File) bool, error) {
 	globs := c.StringSlice("filter")
 	if len(globs) == 0 {
 		return nil, nil
 	}
 	for i, g := range globs {
-		globs[i] = strings.ToLower(strings.ReplaceAll(g, `\`, "/"))
+		globs[i] = fnmatchGlob(g)
 		if _, err := path.Match(globs[i], ""); err != nil {
 			return nil, exitcode.New(exitcode.InvalidCommandLine, "bad --filter %q: %v", g, err)
 		}
 	}
 	return func(f *cab.File) bool {
-		name := strings.ToLower(strings.ReplaceAll(f.Name, `\`, "/"))
+		name := filterName(f.Name)
 		for _, g := range globs {
 			if ok, _ := path.Match(g, name); ok {
 				return true
@@ -196,6 +199,55 @@ func cabFilter(c *cli.Context) (func(*cab.File) bool, error) {
 		return false
 	}, nil
 }
+
+// slashStandIn replaces `/` in both glob and name before path.Match, whose
+// `*` and `?` stop at `/`; a cabinet name never holds a NUL.
+const slashStandIn = "\x00"
+
+// filterName is a member name as --filter sees it.
+func filterName(name string) string {
+	return strings.ReplaceAll(strings.ToLower(strings.ReplaceAll(name, `\`, "/")), "/", slashStandIn)
+}
+
+// fnmatchGlob turns a cabextract-style glob into a path.Match pattern over
+// filterName's form. `\` is a separator in cabinet names, not an escape.
+func fnmatchGlob(g string) string {
+	b := []byte(strings.ToLower(strings.ReplaceAll(g, `\`, "/")))
+	inClass := false
+	for i := 0; i < len(b); i++ {
+		switch {
+		case !inClass && b[i] == '[':
+			inClass = true
+			if i+1 < len(b) && b[i+1] == '!' {
+				b[i+1] = '^'
+			}
+		case inClass && b[i] == ']':
+			inClass = false
+		}
+	}
+	return strings.ReplaceAll(string(b), "/", slashStandIn)
+}
+
+// displayName is a member name for the terminal: `/` separators, and
+// control bytes (< 0x20, 0x7f) shown as \xNN so a hostile name cannot
+// drive the terminal. Extraction uses the real name (cab.SafePath).
+func displayName(name string) string {
+	name = strings.ReplaceAll(name, `\`, "/")
+	if !strings.ContainsFunc(name, isControl) {
+		return name
+	}
+	var b strings.Builder
+	for i := 0; i < len(name); i++ {
+		if c := name[i]; c < 0x20 || c == 0x7f {
+			fmt.Fprintf(&b, `\x%02x`, c)
+		} else {
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
+}
+
+func isControl(r rune) bool { return r < 0x20 || r == 0x7f }
 
 func cabExtract(c *cli.Context) error {
 	filter, err := cabFilter(c)
@@ -225,7 +277,7 @@ func cabExtract(c *cli.Context) error {
 	if !c.Bool("quiet") {
 		w := bufio.NewWriter(c.App.Writer)
 		for _, p := range written {
-			fmt.Fprintf(w, "  extracted %s\n", p)
+			fmt.Fprintf(w, "  extracted %s\n", displayName(p))
 		}
 		w.Flush()
 	}
@@ -253,23 +305,98 @@ func newProgressBar(c *cli.Context, total int64) *progressbar.ProgressBar {
 		progressbar.OptionClearOnFinish())
 }
 
-// cabPipe writes the selected members, in cabinet order, to stdout.
+// cabPipe writes the selected members to stdout in listing order, as
+// cabextract -p does. When that order walks some folder backwards, each
+// folder is decoded once, in offset order, into a temporary spool file
+// which is then played back in listing order: linear time, bounded memory.
 func cabPipe(c *cli.Context, r *cab.Reader, filter func(*cab.File) bool) error {
-	out := c.App.Writer
+	var files []*cab.File
 	for _, f := range r.Files {
-		if filter != nil && !filter(f) {
+		if filter == nil || filter(f) {
+			files = append(files, f)
+		}
+	}
+	if forwardInEachFolder(files) {
+		for _, f := range files {
+			if err := pipeMember(c.App.Writer, f); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	return pipeSpooled(c.App.Writer, files)
+}
+
+// forwardInEachFolder reports whether, per folder, files never go back to
+// a lower offset, so each folder's decoder only ever moves forward.
+func forwardInEachFolder(files []*cab.File) bool {
+	last := map[*cab.Folder]int64{}
+	for _, f := range files {
+		if f.Folder == nil {
 			continue
 		}
-		rc, err := f.Open()
-		if err != nil {
-			return exitcode.Wrap(exitcode.PackageInvalid, fmt.Errorf("%s: %w", f.Name, err))
+		if end, ok := last[f.Folder]; ok && f.Offset < end {
+			return false
 		}
-		_, err = io.Copy(out, rc)
-		rc.Close()
+		last[f.Folder] = f.Offset + f.Size
+	}
+	return true
+}
+
+// pipeMember copies one member to out.
+func pipeMember(out io.Writer, f *cab.File) error {
+	rc, err := f.Open()
+	if err != nil {
+		return exitcode.Wrap(exitcode.PackageInvalid, fmt.Errorf("%s: %w", displayName(f.Name), err))
+	}
+	_, err = io.Copy(out, rc)
+	rc.Close()
+	if err != nil {
+		if errors.Is(err, cab.ErrFormat) {
+			return exitcode.Wrap(exitcode.PackageInvalid, fmt.Errorf("%s: %w", displayName(f.Name), err))
+		}
+		return exitcode.Wrap(exitcode.Fatal, err)
+	}
+	return nil
+}
+
+// pipeSpooled decodes files folder by folder into an unlinked-on-return
+// temporary file, then copies each member out of it in listing order.
+func pipeSpooled(out io.Writer, files []*cab.File) error {
+	spool, err := os.CreateTemp("", "ohotfix-cab-pipe-*")
+	if err != nil {
+		return exitcode.Wrap(exitcode.Fatal, err)
+	}
+	defer os.Remove(spool.Name())
+	defer spool.Close()
+	type span struct{ off, n int64 }
+	at := make(map[*cab.File]span, len(files))
+	var (
+		end      int64
+		spoolErr error
+	)
+	// One worker: fn runs serially, so end and at need no lock.
+	err = cab.Each(files, 1, true, func(f *cab.File, rd io.Reader) error {
+		n, err := io.Copy(io.NewOffsetWriter(spool, end), rd)
 		if err != nil {
-			if errors.Is(err, cab.ErrFormat) {
-				return exitcode.Wrap(exitcode.PackageInvalid, fmt.Errorf("%s: %w", f.Name, err))
+			if !errors.Is(err, cab.ErrFormat) {
+				spoolErr = err
 			}
+			return err
+		}
+		at[f] = span{end, n}
+		end += n
+		return nil
+	})
+	switch {
+	case spoolErr != nil:
+		return exitcode.Wrap(exitcode.Fatal, spoolErr)
+	case err != nil:
+		return exitcode.Wrap(exitcode.PackageInvalid, err)
+	}
+	for _, f := range files {
+		sp := at[f]
+		if _, err := io.Copy(out, io.NewSectionReader(spool, sp.off, sp.n)); err != nil {
 			return exitcode.Wrap(exitcode.Fatal, err)
 		}
 	}
@@ -301,9 +428,9 @@ func cabTest(c *cli.Context) error {
 	bad := 0
 	for _, f := range r.Files {
 		if s, ok := sums[f]; ok {
-			fmt.Fprintf(w, "  %-40s OK  %s\n", strings.ReplaceAll(f.Name, `\`, "/"), s)
+			fmt.Fprintf(w, "  %-40s OK  %s\n", displayName(f.Name), s)
 		} else {
-			fmt.Fprintf(w, "  %-40s FAILED\n", strings.ReplaceAll(f.Name, `\`, "/"))
+			fmt.Fprintf(w, "  %-40s FAILED\n", displayName(f.Name))
 			bad++
 		}
 	}
@@ -332,6 +459,9 @@ func parseSize(s string) (int64, error) {
 	n, err := strconv.ParseInt(s, 10, 64)
 	if err != nil || n <= 0 {
 		return 0, fmt.Errorf("bad size %q", s)
+	}
+	if n > math.MaxInt64/mult {
+		return 0, fmt.Errorf("size %q overflows", s)
 	}
 	return n * mult, nil
 }
@@ -377,6 +507,9 @@ func cabCreate(c *cli.Context) error {
 	if len(inputs) == 0 {
 		return exitcode.New(exitcode.InvalidCommandLine, "cab create: no regular files in %v", c.Args().Slice())
 	}
+	if err := refuseDuplicateNames(inputs); err != nil {
+		return err
+	}
 	out := c.String("output")
 	tmp, err := os.CreateTemp(filepath.Dir(out), "."+filepath.Base(out)+".*.tmp")
 	if err != nil {
@@ -415,6 +548,20 @@ func cabCreate(c *cli.Context) error {
 	}
 	if err != nil {
 		return exitcode.Wrap(exitcode.Fatal, err)
+	}
+	return nil
+}
+
+// refuseDuplicateNames fails with 1639 when two inputs would be stored
+// under names equal but for case: Windows extracts them onto each other.
+func refuseDuplicateNames(inputs []createInput) error {
+	seen := make(map[string]string, len(inputs))
+	for _, in := range inputs {
+		key := strings.ToLower(in.name)
+		if first, ok := seen[key]; ok {
+			return exitcode.New(exitcode.InvalidCommandLine, "cab create: duplicate member name %q (from %s and %s)", displayName(in.name), first, in.path)
+		}
+		seen[key] = in.path
 	}
 	return nil
 }
