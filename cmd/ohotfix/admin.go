@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -57,7 +58,7 @@ func adminCommand() *cli.Command {
 			{
 				Name:      "recover",
 				Usage:     "finish or undo an update that an interrupted run left in the image folder",
-				ArgsUsage: "DIR",
+				ArgsUsage: "DIR|IMAGE.msi",
 				Action:    adminRecover,
 			},
 		},
@@ -161,10 +162,30 @@ func adminInfo(c *cli.Context) error {
 }
 
 func adminRecover(c *cli.Context) error {
-	args, err := adminArgs(c, 1, "DIR")
+	args, err := adminArgs(c, 1, "DIR|IMAGE.msi")
+	if err != nil {
+		return err
+	}
+	dir, err := recoverTarget(args[0])
 	if err != nil {
 		return err
 	}
 	c.Set("verbose", "true")
-	return admin.RecoverLog(args[0], adminLogger(c))
+	return admin.RecoverLog(dir, adminLogger(c))
+}
+
+// recoverTarget is the image folder named by a recover argument: the folder
+// itself, or the folder of an image database (IMAGE.msi), as `admin patch`
+// takes it. Anything else is a usage error (1639).
+func recoverTarget(arg string) (string, error) {
+	fi, err := os.Stat(arg)
+	switch {
+	case err != nil:
+		return "", exitcode.New(exitcode.InvalidCommandLine, "admin recover: %s is neither an image folder nor an image database: %w", arg, err)
+	case fi.IsDir():
+		return arg, nil
+	case fi.Mode().IsRegular() && strings.EqualFold(filepath.Ext(arg), ".msi"):
+		return filepath.Dir(arg), nil
+	}
+	return "", exitcode.New(exitcode.InvalidCommandLine, "admin recover: %s is neither an image folder nor an image database (.msi)", arg)
 }

@@ -112,3 +112,32 @@ func TestE2EAdminCreateAndPatch(t *testing.T) {
 		t.Fatalf("missing patch: status %d, want %d\n%s", r.status, wantStatus(1635), r.stderr)
 	}
 }
+
+// TestAdminRecoverTakesImageDatabase: `admin recover` takes the image folder
+// or its database (IMAGE.msi, as `admin patch` does); anything else is 1639.
+func TestAdminRecoverTakesImageDatabase(t *testing.T) {
+	work := t.TempDir()
+	v1 := adminTestPackage(t, filepath.Join(work, "v1"), "1.0.0", "a version one\n")
+	img := filepath.Join(work, "image")
+	if r := runBinary(t, nil, "admin", "create", v1, "-d", img); r.status != 0 {
+		t.Fatalf("admin create: %d\n%s", r.status, r.stderr)
+	}
+	// What a run killed while staging leaves: a staging folder, no journal.
+	stage := filepath.Join(img, ".ohotfix-txn")
+	if err := os.MkdirAll(filepath.Join(stage, "new"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if r := runBinary(t, nil, "admin", "recover", filepath.Join(img, "product.msi")); r.status != 0 {
+		t.Fatalf("admin recover IMAGE.msi: %d\n%s", r.status, r.stderr)
+	}
+	if _, err := os.Stat(stage); !os.IsNotExist(err) {
+		t.Fatalf("the staging folder is still there after recover IMAGE.msi: %v", err)
+	}
+	other := filepath.Join(work, "notes.txt")
+	os.WriteFile(other, []byte("x"), 0o644)
+	for _, arg := range []string{other, filepath.Join(work, "missing.msi")} {
+		if r := runBinary(t, nil, "admin", "recover", arg); r.status != wantStatus(1639) || !strings.Contains(r.stderr, "neither") {
+			t.Fatalf("admin recover %s: status %d, want %d\n%s", arg, r.status, wantStatus(1639), r.stderr)
+		}
+	}
+}

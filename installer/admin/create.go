@@ -12,6 +12,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/ohotfix/ohotfix/bootstrap/exitcode"
+	"github.com/ohotfix/ohotfix/cab"
 	"github.com/ohotfix/ohotfix/msi"
 )
 
@@ -78,7 +79,7 @@ func Create(ctx context.Context, pkgPath, dir string, opts CreateOptions) (Creat
 	return res, err
 }
 
-func createLocked(ctx context.Context, db *msi.Database, si *msi.SummaryInfo, out *layout, pkgDir, dir string, opts CreateOptions, res CreateResult) (CreateResult, error) {
+func createLocked(ctx context.Context, db *msi.Database, si *msi.SummaryInfo, out *layout, pkgDir, dir string, opts CreateOptions, res CreateResult) (_ CreateResult, err error) {
 	log := opts.Logger
 	if log == nil {
 		log = zap.NewNop()
@@ -89,10 +90,32 @@ func createLocked(ctx context.Context, db *msi.Database, si *msi.SummaryInfo, ou
 	}
 	defer jobs.cabs.Close()
 	res.Skipped = skipped
+	guard := newDirGuard(dir)
+	for _, j := range jobs.list {
+		if err := guard.checkAbs(j.Dst); err != nil {
+			return res, err
+		}
+	}
+	// The database is made an image database in memory before any file is
+	// copied, so a package whose tables cannot be converted leaves no
+	// partial image behind. The cabinets were opened already: dropping
+	// their streams from the database does not close them.
+	if err := makeAdminDatabase(db, jobs.cabs, opts.ShortNames); err != nil {
+		return res, err
+	}
+	var made createdPaths
+	defer func() {
+		if err != nil {
+			made.remove(log)
+		}
+	}()
 	for _, d := range jobs.dirs {
-		if err := os.MkdirAll(d, 0o755); err != nil {
+		if err = made.mkdirAll(dir, d); err != nil {
 			return res, exitcode.New(exitcode.Fatal, "creating %s: %w", d, err)
 		}
+	}
+	for _, j := range jobs.list {
+		made.noteFile(j.Dst)
 	}
 	var files, bytes atomic.Int64
 	err = runJobs(jobs.list, func(j copyJob) error {
@@ -109,6 +132,10 @@ func createLocked(ctx context.Context, db *msi.Database, si *msi.SummaryInfo, ou
 			mt = j.Member.Modified
 		}
 		if err := writeAtomic(j.Dst, r, j.Size, mt); err != nil {
+			if errors.Is(err, cab.ErrFormat) {
+				// Corrupt cabinet data is a bad package, not a failed write.
+				return exitcode.New(exitcode.PackageInvalid, "the package's cabinet is corrupt: %w", err)
+			}
 			return exitcode.Wrap(exitcode.Fatal, err)
 		}
 		files.Add(1)
@@ -121,10 +148,8 @@ func createLocked(ctx context.Context, db *msi.Database, si *msi.SummaryInfo, ou
 	}
 	res.Files, res.Bytes = int(files.Load()), bytes.Load()
 
-	if err := makeAdminDatabase(db, jobs.cabs, opts.ShortNames); err != nil {
-		return res, err
-	}
-	if err := db.WriteFile(res.Database); err != nil {
+	made.noteFile(res.Database)
+	if err = db.WriteFile(res.Database); err != nil {
 		return res, exitcode.New(exitcode.Fatal, "writing the image database: %w", err)
 	}
 	log.Info("admin: image created", zap.String("database", res.Database), zap.Int("files", res.Files),

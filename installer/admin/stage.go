@@ -2,6 +2,7 @@ package admin
 
 import (
 	"context"
+	"errors"
 	"io"
 	"path/filepath"
 	"time"
@@ -9,6 +10,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/ohotfix/ohotfix/bootstrap/exitcode"
+	"github.com/ohotfix/ohotfix/cab"
 )
 
 // transactOptions tune transact.
@@ -27,6 +29,12 @@ func transact(ctx context.Context, imageDir string, jobs []copyJob, last *copyJo
 	log := o.Log
 	if log == nil {
 		log = zap.NewNop()
+	}
+	guard := newDirGuard(imageDir)
+	for _, j := range jobs {
+		if err := guard.check(j.Dst); err != nil {
+			return err
+		}
 	}
 	t, err := beginTxn(imageDir, log)
 	if err != nil {
@@ -81,6 +89,11 @@ func transact(ctx context.Context, imageDir string, jobs []copyJob, last *copyJo
 		log.Error("admin: staging failed; the image was not changed", zap.Error(err))
 		if exitcode.Of(err) != exitcode.Fatal {
 			return err
+		}
+		if errors.Is(err, cab.ErrFormat) {
+			// The patch's cabinet data is corrupt (a read error, not a
+			// write error): the patch is invalid, not the machine.
+			return exitcode.New(exitcode.PatchInvalid, "the patch's cabinet is corrupt, the image was not changed: %w", err)
 		}
 		return exitcode.New(exitcode.Fatal, "staging the new files in %s failed, the image was not changed: %w", filepath.Join(imageDir, stageDirName), err)
 	}
