@@ -349,19 +349,37 @@ type ExportOptions struct {
 
 // Export writes every table as "<dir>/<Table>.idt" plus
 // `_SummaryInformation.idt` and `_ForceCodepage.idt`, like msidump -d.
+// Every table is decoded and rendered before the first file is written, so
+// a table that fails to decode leaves no partial dump behind. Each file,
+// streams included, is written to a temporary file and renamed into place
+// (never written through an existing symlink).
 func (db *Database) Export(dir string, opt ExportOptions) error {
 	si, err := db.Summary()
 	if err != nil {
 		return err
 	}
-	if err := writeFileAtomic(filepath.Join(dir, SummaryTableName+".idt"), func(w io.Writer) error {
-		return WriteSummaryIDT(w, si)
-	}); err != nil {
+	type idtFile struct {
+		path string
+		text []byte
+	}
+	type streamFile struct {
+		path, stream string
+		optional     bool // a binary cell's marker may name no stream
+	}
+	var idts []idtFile
+	var streams []streamFile
+	render := func(path string, fill func(io.Writer) error) error {
+		var buf bytes.Buffer
+		if err := fill(&buf); err != nil {
+			return err
+		}
+		idts = append(idts, idtFile{path, buf.Bytes()})
+		return nil
+	}
+	if err := render(filepath.Join(dir, SummaryTableName+".idt"), func(w io.Writer) error { return WriteSummaryIDT(w, si) }); err != nil {
 		return err
 	}
-	if err := writeFileAtomic(filepath.Join(dir, ForceCodepageTableName+".idt"), func(w io.Writer) error {
-		return WriteForceCodepageIDT(w, db.Codepage())
-	}); err != nil {
+	if err := render(filepath.Join(dir, ForceCodepageTableName+".idt"), func(w io.Writer) error { return WriteForceCodepageIDT(w, db.Codepage()) }); err != nil {
 		return err
 	}
 	binaries := map[string]bool{}
@@ -370,9 +388,7 @@ func (db *Database) Export(dir string, opt ExportOptions) error {
 		if err != nil {
 			return err
 		}
-		if err := writeFileAtomic(filepath.Join(dir, safeFileName(name)+".idt"), func(w io.Writer) error {
-			return WriteIDT(w, t)
-		}); err != nil {
+		if err := render(filepath.Join(dir, safeFileName(name)+".idt"), func(w io.Writer) error { return WriteIDT(w, t) }); err != nil {
 			return err
 		}
 		if !opt.Streams {
@@ -380,43 +396,38 @@ func (db *Database) Export(dir string, opt ExportOptions) error {
 		}
 		for _, r := range t.rows {
 			for c, col := range t.columns {
-				if !col.Type.IsBinary() || r[c].kind != KindBinary {
-					continue
-				}
-				sn := r[c].s
-				binaries[sn] = true
-				data, err := db.ReadStream(sn)
-				if errors.Is(err, ErrNotFound) {
-					continue // marker without a stream: nothing to write
-				} else if err != nil {
-					return err
-				}
-				sub := filepath.Join(dir, safeFileName(name))
-				if err := os.MkdirAll(sub, 0o755); err != nil {
-					return err
-				}
-				if err := os.WriteFile(filepath.Join(sub, safeFileName(sn)), data, 0o644); err != nil {
-					return err
+				if col.Type.IsBinary() && r[c].kind == KindBinary {
+					sn := r[c].s
+					binaries[sn] = true
+					streams = append(streams, streamFile{filepath.Join(dir, safeFileName(name), safeFileName(sn)), sn, true})
 				}
 			}
 		}
 	}
 	if opt.Streams {
 		for _, sn := range db.Streams() {
-			if binaries[sn] {
-				continue
+			if !binaries[sn] {
+				streams = append(streams, streamFile{filepath.Join(dir, "_Streams", safeFileName(sn)), sn, false})
 			}
-			data, err := db.ReadStream(sn)
-			if err != nil {
-				return err
-			}
-			sub := filepath.Join(dir, "_Streams")
-			if err := os.MkdirAll(sub, 0o755); err != nil {
-				return err
-			}
-			if err := os.WriteFile(filepath.Join(sub, safeFileName(sn)), data, 0o644); err != nil {
-				return err
-			}
+		}
+	}
+	for _, f := range idts {
+		if err := writeFileAtomic(f.path, func(w io.Writer) error { _, err := w.Write(f.text); return err }); err != nil {
+			return err
+		}
+	}
+	for _, f := range streams {
+		data, err := db.ReadStream(f.stream)
+		if f.optional && errors.Is(err, ErrNotFound) {
+			continue // marker without a stream: nothing to write
+		} else if err != nil {
+			return err
+		}
+		if err := os.MkdirAll(filepath.Dir(f.path), 0o755); err != nil {
+			return err
+		}
+		if err := writeFileAtomic(f.path, func(w io.Writer) error { _, err := w.Write(data); return err }); err != nil {
+			return err
 		}
 	}
 	return nil

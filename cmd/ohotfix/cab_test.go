@@ -351,7 +351,7 @@ func TestCabCLIEscapesControlNames(t *testing.T) {
 	if strings.ContainsAny(ext, "\x1b\x7f") || strings.Count(ext, "extracted") != 2 {
 		t.Errorf("extract output:\n%q", ext)
 	}
-	if got, want := displayName("d\\e\tf\x00g\x7fh\u00e9"), `d/e\x09f\x00g\x7fh` + "\u00e9"; got != want {
+	if got, want := displayName("d\\e\tf\x00g\x7fh\u00e9"), `d/e\x09f\x00g\x7fh`+"\u00e9"; got != want {
 		t.Errorf("displayName = %q, want %q", got, want)
 	}
 }
