@@ -55,7 +55,8 @@ var testHookWrap func(io.Writer) io.Writer
 // the package documentation) under the image lock.
 //
 // Errors carry exit codes: 1620 not an administrative image, 1619 image
-// database unreadable, 1635/1636 patch unreadable/invalid, 1642 patch not
+// database unreadable, 1635/1636 patch unreadable/invalid (1636 also for
+// corrupt cabinet data, found while staging), 1642 patch not
 // for this product (or no transform pair applies), 1618 another run holds
 // the image past LockWait, 1602 cancelled, 1603 I/O failure (after the
 // image was rolled back).

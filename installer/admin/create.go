@@ -43,7 +43,11 @@ type CreateResult struct {
 // database is written to dir with Word Count "administrative image", Media
 // rows without cabinets, File rows without compression bits and no cabinet
 // streams. Files are written through temporary names; the database last, so
-// a folder holding the database is a complete image.
+// a folder holding the database is a complete image. The database is
+// converted in memory before any file is copied; a run that fails after
+// copying removes the files and folders it created (only those). Folders of
+// dir that are symbolic links are refused (1603); corrupt cabinet data is
+// an invalid package (1620).
 func Create(ctx context.Context, pkgPath, dir string, opts CreateOptions) (CreateResult, error) {
 	log := opts.Logger
 	if log == nil {

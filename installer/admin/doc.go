@@ -19,7 +19,8 @@
 // operation under the image lock, undoes a journal without a commit marker
 // and finishes one with it, so after a crash at any point the image is either
 // wholly the old one or wholly the new one. Files the patch does not deliver
-// are never opened.
+// are never opened. Folders of the image that are symbolic links are
+// refused, never written through (the files would land outside the image).
 //
 // Test-only crash hook: when the environment variable OHOTFIX_TEST_CRASH_AT=N
 // is set, the process kills itself with SIGKILL (os.Kill elsewhere) right

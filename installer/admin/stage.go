@@ -22,9 +22,11 @@ type transactOptions struct {
 
 // transact replaces and adds the files of jobs (Dst image-relative,
 // slash-separated) and then last (the database, when not nil) in imageDir as
-// one transaction. The caller holds the image lock and has recovered. Every
-// failure leaves the image as it was and carries exitcode.Fatal (1603),
-// except cancellation (1602).
+// one transaction. The caller holds the image lock and has recovered. A
+// target whose folders under imageDir include a symbolic link is refused
+// before anything is staged (dirGuard). Every failure leaves the image as it
+// was and carries exitcode.Fatal (1603), except cancellation (1602) and
+// corrupt cabinet data in the patch (1636).
 func transact(ctx context.Context, imageDir string, jobs []copyJob, last *copyJob, o transactOptions) error {
 	log := o.Log
 	if log == nil {
