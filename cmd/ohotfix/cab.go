@@ -442,9 +442,13 @@ func cabTest(c *cli.Context) error {
 	return nil
 }
 
-// parseSize reads "1048576", "512K", "10M", "1G".
-func parseSize(s string) (int64, error) {
-	mult := int64(1)
+// parseSize reads "1048576", "512K", "10M", "1G"; a value beyond int64
+// is an error, not a wrapped-around size.
+func parseSize(in string) (int64, error) {
+	if in == "" {
+		return 0, errors.New("empty size")
+	}
+	s, mult := in, int64(1)
 	switch strings.ToUpper(s[len(s)-1:]) {
 	case "K":
 		mult = 1 << 10
@@ -458,10 +462,10 @@ func parseSize(s string) (int64, error) {
 	}
 	n, err := strconv.ParseInt(s, 10, 64)
 	if err != nil || n <= 0 {
-		return 0, fmt.Errorf("bad size %q", s)
+		return 0, fmt.Errorf("bad size %q", in)
 	}
 	if n > math.MaxInt64/mult {
-		return 0, fmt.Errorf("size %q overflows", s)
+		return 0, fmt.Errorf("size %q is too large", in)
 	}
 	return n * mult, nil
 }

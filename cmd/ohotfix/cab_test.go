@@ -362,7 +362,7 @@ func TestCabParseSize(t *testing.T) {
 			t.Errorf("parseSize(%q) = %d, %v; want %d", in, got, err, want)
 		}
 	}
-	for _, in := range []string{"99999999999999G", "8589934592G", "9007199254740992M", "-1K", "0", "K", "1T"} {
+	for _, in := range []string{"99999999999999G", "8589934592G", "9007199254740992M", "-1K", "0", "K", "1T", ""} {
 		if got, err := parseSize(in); err == nil {
 			t.Errorf("parseSize(%q) = %d, want an error", in, got)
 		}
