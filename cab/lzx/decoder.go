@@ -5,6 +5,8 @@ import (
 	"encoding/binary"
 	"fmt"
 	"io"
+
+	"github.com/ohotfix/ohotfix/cab/internal/frame"
 )
 
 // decoder is the state of one folder's LZX stream.
@@ -16,9 +18,8 @@ type decoder struct {
 	size     int64 // total output wanted
 	produced int64 // output of completed frames
 	frame    int64 // index of the next frame
-	out      []byte
+	out      frame.Output
 	e8buf    []byte
-	err      error
 
 	headerRead bool
 	e8Size     int32 // E8 translation size; 0 = no translation
@@ -63,48 +64,15 @@ func NewReader(src io.Reader, windowBits int, size int64) (io.Reader, error) {
 	return d, nil
 }
 
-func (d *decoder) Read(p []byte) (int, error) {
-	for len(d.out) == 0 {
-		if d.err != nil {
-			return 0, d.err
-		}
-		if d.produced == d.size {
-			return 0, io.EOF
-		}
-		d.err = d.decodeFrame()
-	}
-	n := copy(p, d.out)
-	d.out = d.out[n:]
-	return n, nil
-}
+// Read and WriteTo deliver the output frame by frame (package frame).
+func (d *decoder) Read(p []byte) (int, error)         { return d.out.Read(p, d) }
+func (d *decoder) WriteTo(w io.Writer) (int64, error) { return d.out.WriteTo(w, d) }
+func (d *decoder) Done() bool                         { return d.produced == d.size }
 
-// WriteTo writes the remaining output to w without an intermediate copy.
-func (d *decoder) WriteTo(w io.Writer) (int64, error) {
-	var total int64
-	for {
-		if len(d.out) > 0 {
-			n, err := w.Write(d.out)
-			total += int64(n)
-			d.out = d.out[n:]
-			if err != nil {
-				return total, err
-			}
-			continue
-		}
-		if d.err != nil {
-			return total, d.err
-		}
-		if d.produced == d.size {
-			return total, nil
-		}
-		d.err = d.decodeFrame()
-	}
-}
-
-// decodeFrame decodes the next (up to) 32 KiB frame into the window and
-// points d.out at its E8-translated bytes. Whatever went wrong, if the
+// DecodeFrame decodes the next (up to) 32 KiB frame into the window and
+// points d.out.Pending at its E8-translated bytes. Whatever went wrong, if the
 // decoder had run out of input by then, the cause is the missing input.
-func (d *decoder) decodeFrame() error {
+func (d *decoder) DecodeFrame() error {
 	err := d.decodeFrameData()
 	if err != nil && d.in.consumedPastEnd() {
 		return d.inputError()
@@ -153,9 +121,9 @@ func (d *decoder) decodeFrameData() error {
 	if d.in.consumedPastEnd() {
 		return d.inputError()
 	}
-	d.out = d.win[start:end]
+	d.out.Pending = d.win[start:end]
 	if d.e8Size != 0 && d.frame < e8MaxFrames && n > 10 {
-		d.out = d.translateE8(d.out)
+		d.out.Pending = d.translateE8(d.out.Pending)
 	}
 	d.produced += int64(n)
 	d.frame++

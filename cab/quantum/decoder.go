@@ -3,6 +3,8 @@ package quantum
 import (
 	"fmt"
 	"io"
+
+	"github.com/ohotfix/ohotfix/cab/internal/frame"
 )
 
 const (
@@ -42,9 +44,8 @@ type decoder struct {
 
 	size     int64
 	produced int64
-	frame    []byte // the current frame's output
-	out      []byte // the part of frame not yet read
-	err      error
+	frame    []byte       // the current frame's output
+	out      frame.Output // the part of frame not yet read
 	started  bool
 
 	h, l, c uint16
@@ -109,20 +110,9 @@ func newDecoder(windowBits int, size int64) (*decoder, error) {
 	return d, nil
 }
 
-func (d *decoder) Read(p []byte) (int, error) {
-	for len(d.out) == 0 {
-		if d.err != nil {
-			return 0, d.err
-		}
-		if d.produced == d.size {
-			return 0, io.EOF
-		}
-		d.err = d.decodeFrame()
-	}
-	n := copy(p, d.out)
-	d.out = d.out[n:]
-	return n, nil
-}
+// Read delivers the output frame by frame (package frame).
+func (d *decoder) Read(p []byte) (int, error) { return d.out.Read(p, d) }
+func (d *decoder) Done() bool                 { return d.produced == d.size }
 
 // symbol decodes one symbol with model m and adapts the model. The
 // arithmetic is 16-bit as in the encoder; for corrupt input it may pick any
@@ -175,10 +165,10 @@ func (d *decoder) symbol(m *model) int {
 	return sym
 }
 
-// decodeFrame decodes the next (up to) 32 KiB frame. Whatever went wrong,
+// DecodeFrame decodes the next (up to) 32 KiB frame. Whatever went wrong,
 // if the decoder had consumed padding by then, the cause is the missing
 // input.
-func (d *decoder) decodeFrame() error {
+func (d *decoder) DecodeFrame() error {
 	err := d.decodeFrameData()
 	if err != nil && err != errTruncated && d.in.pad*8 > int(d.in.nbits) {
 		return d.inputError()
@@ -266,6 +256,6 @@ func (d *decoder) decodeFrameData() error {
 	}
 	d.wpos = wpos & mask
 	d.produced += int64(want)
-	d.out = out[:want]
+	d.out.Pending = out[:want]
 	return nil
 }
