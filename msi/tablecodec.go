@@ -1,7 +1,6 @@
 package msi
 
 import (
-	"encoding/binary"
 	"fmt"
 	"slices"
 	"strconv"
@@ -46,37 +45,12 @@ func DecodeRows(table string, cols []Column, data []byte, pool *StringPool) ([]R
 	for c, col := range cols {
 		w := col.Type.Width(pool.RefWidth())
 		for r := 0; r < n; r++ {
-			b := data[off+r*w:]
-			var v Value
-			switch {
-			case col.Type.IsBinary():
-				if binary.LittleEndian.Uint16(b) != 0 {
-					v = Value{kind: KindBinary}
-					hasBinary = true
-				}
-			case col.Type&TypeString != 0:
-				var id uint32
-				if w == 3 {
-					id = uint32(b[0]) | uint32(b[1])<<8 | uint32(b[2])<<16
-				} else {
-					id = uint32(binary.LittleEndian.Uint16(b))
-				}
-				if id != 0 {
-					s, ok := pool.String(id)
-					if !ok {
-						return nil, formatErr("table "+table, "row %d column %s: string id %d beyond the pool (%d ids)", r+1, col.Name, id, pool.Count())
-					}
-					v = Str(s)
-				}
-			case w == 2:
-				if u := binary.LittleEndian.Uint16(b); u != 0 {
-					v = Int(int32(u) - 0x8000)
-				}
-			default:
-				if u := binary.LittleEndian.Uint32(b); u != 0 {
-					v = Int(int32(u ^ 0x80000000))
-				}
+			u := ReadCell(data[off+r*w:], w)
+			v, ok := DecodeCell(col, w, u, pool)
+			if !ok {
+				return nil, formatErr("table "+table, "row %d column %s: string id %d beyond the pool (%d ids)", r+1, col.Name, u, pool.Count())
 			}
+			hasBinary = hasBinary || v.kind == KindBinary
 			rows[r][c] = v
 		}
 		off += w * n
@@ -208,15 +182,7 @@ func EncodeRows(table string, cols []Column, rows []Row, pool *StringPool) ([]by
 	for c, col := range cols {
 		w := col.Type.Width(rw)
 		for _, r := range order {
-			u := stored[r*nc+c]
-			switch w {
-			case 2:
-				out = binary.LittleEndian.AppendUint16(out, uint16(u))
-			case 3:
-				out = append(out, byte(u), byte(u>>8), byte(u>>16))
-			default:
-				out = binary.LittleEndian.AppendUint32(out, u)
-			}
+			out = AppendCell(out, w, stored[r*nc+c])
 		}
 	}
 	return out, nil

@@ -111,35 +111,14 @@ func DecodeRecords(table string, cols []msi.Column, data []byte, pool *msi.Strin
 			if len(data)-off < w {
 				return nil, bad(start, "column %s: record truncated", c.Name)
 			}
-			b := data[off:]
+			u := msi.ReadCell(data[off:], w)
 			off += w
-			switch {
-			case c.Type.IsBinary():
-				if binary.LittleEndian.Uint16(b) != 0 {
-					rec.Values[i] = msi.Binary("")
-					hasBinary = true
-				}
-			case c.Type&msi.TypeString != 0:
-				var id uint32
-				if w == 3 {
-					id = uint32(b[0]) | uint32(b[1])<<8 | uint32(b[2])<<16
-				} else {
-					id = uint32(binary.LittleEndian.Uint16(b))
-				}
-				s, ok := pool.String(id)
-				if !ok {
-					return nil, bad(start, "column %s: string id %d beyond the transform's pool (%d ids)", c.Name, id, pool.Count())
-				}
-				rec.Values[i] = msi.Str(s)
-			case w == 2:
-				if u := binary.LittleEndian.Uint16(b); u != 0 {
-					rec.Values[i] = msi.Int(int32(u) - 0x8000)
-				}
-			default:
-				if u := binary.LittleEndian.Uint32(b); u != 0 {
-					rec.Values[i] = msi.Int(int32(u ^ 0x80000000))
-				}
+			v, ok := msi.DecodeCell(c, w, u, pool)
+			if !ok {
+				return nil, bad(start, "column %s: string id %d beyond the transform's pool (%d ids)", c.Name, u, pool.Count())
 			}
+			rec.Values[i] = v
+			hasBinary = hasBinary || v.Kind() == msi.KindBinary
 		}
 		if hasBinary {
 			name := msi.BinaryStreamName(table, cols, rec.Values)
@@ -202,14 +181,7 @@ func encodeRecord(out []byte, cols []msi.Column, rec *Record, pool *msi.StringPo
 				u = uint32(n) ^ 0x80000000
 			}
 		}
-		switch c.Type.Width(refWidth) {
-		case 2:
-			out = binary.LittleEndian.AppendUint16(out, uint16(u))
-		case 3:
-			out = append(out, byte(u), byte(u>>8), byte(u>>16))
-		default:
-			out = binary.LittleEndian.AppendUint32(out, u)
-		}
+		out = msi.AppendCell(out, c.Type.Width(refWidth), u)
 	}
 	return out, nil
 }
