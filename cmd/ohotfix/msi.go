@@ -206,19 +206,9 @@ func explainSummary(w io.Writer, db *msi.Database, si *msi.SummaryInfo) {
 }
 
 func msiTables(c *cli.Context) error {
-	db, err := openMsiArg(c, 1, "DB")
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	w := bufio.NewWriter(c.App.Writer)
-	defer w.Flush()
-	fmt.Fprintln(w, msi.SummaryTableName)
-	fmt.Fprintln(w, msi.ForceCodepageTableName)
-	for _, t := range db.Tables() {
-		fmt.Fprintln(w, t)
-	}
-	return nil
+	return msiListNames(c, func(db *msi.Database) []string {
+		return append([]string{msi.SummaryTableName, msi.ForceCodepageTableName}, db.Tables()...)
+	})
 }
 
 func msiExport(c *cli.Context) error {
@@ -251,6 +241,12 @@ func msiExport(c *cli.Context) error {
 }
 
 func msiStreams(c *cli.Context) error {
+	return msiListNames(c, (*msi.Database).Streams)
+}
+
+// msiListNames prints, one a line, the names list gives for the database
+// named by the single argument.
+func msiListNames(c *cli.Context, list func(*msi.Database) []string) error {
 	db, err := openMsiArg(c, 1, "DB")
 	if err != nil {
 		return err
@@ -258,8 +254,8 @@ func msiStreams(c *cli.Context) error {
 	defer db.Close()
 	w := bufio.NewWriter(c.App.Writer)
 	defer w.Flush()
-	for _, s := range db.Streams() {
-		fmt.Fprintln(w, s)
+	for _, name := range list(db) {
+		fmt.Fprintln(w, name)
 	}
 	return nil
 }
