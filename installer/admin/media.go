@@ -6,11 +6,11 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 
 	"github.com/ohotfix/ohotfix/cab"
 	"github.com/ohotfix/ohotfix/msi"
+	"github.com/ohotfix/ohotfix/msi/patch"
 )
 
 // mediaCab is one Media row's cabinet, opened.
@@ -36,34 +36,10 @@ func (s *cabSet) Close() {
 	}
 }
 
-// mediaRow is a Media row with its cabinet column.
-type mediaRow struct {
-	DiskID, LastSeq int
-	Cabinet         string
-}
-
-func mediaRows(db *msi.Database) ([]mediaRow, error) {
-	if !db.HasTable("Media") {
-		return nil, nil
-	}
-	t, err := db.Table("Media")
-	if err != nil {
-		return nil, err
-	}
-	var out []mediaRow
-	for _, r := range t.Rows() {
-		id, _ := intCol(t, r, "DiskId")
-		last, _ := intCol(t, r, "LastSequence")
-		out = append(out, mediaRow{DiskID: int(id), LastSeq: int(last), Cabinet: stringCol(t, r, "Cabinet")})
-	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].LastSeq < out[j].LastSeq })
-	return out, nil
-}
-
 // openCabinets opens every cabinet the Media table names: `#name` streams of
 // db, or files beside the package in pkgDir (with the rest of their set).
 func openCabinets(db *msi.Database, pkgDir string) (*cabSet, error) {
-	rows, err := mediaRows(db)
+	rows, err := patch.ReadMedia(db)
 	if err != nil {
 		return nil, err
 	}
@@ -72,7 +48,7 @@ func openCabinets(db *msi.Database, pkgDir string) (*cabSet, error) {
 		if r.Cabinet == "" {
 			continue
 		}
-		m := &mediaCab{DiskID: r.DiskID, LastSeq: r.LastSeq, Name: r.Cabinet}
+		m := &mediaCab{DiskID: r.DiskID, LastSeq: r.LastSequence, Name: r.Cabinet}
 		if stream, ok := strings.CutPrefix(r.Cabinet, "#"); ok {
 			m.Embedded = true
 			ra, size, err := db.OpenStream(stream)

@@ -51,13 +51,16 @@ func readFiles(db *msi.Database) (map[string]*fileRow, error) {
 	return out, nil
 }
 
-// mediaRow is a Media row.
-type mediaRow struct {
-	disk, last int
-	cabinet    string
+// MediaRow is a Media row: a disk, the last File sequence it holds, and its
+// cabinet ("#stream" embedded in the package, a file name beside it, or "").
+type MediaRow struct {
+	DiskID, LastSequence int
+	Cabinet              string
 }
 
-func readMedia(db *msi.Database) ([]mediaRow, error) {
+// ReadMedia returns db's Media rows ordered by LastSequence (rows with equal
+// LastSequence keep table order); nil when db has no Media table.
+func ReadMedia(db *msi.Database) ([]MediaRow, error) {
 	if !db.HasTable("Media") {
 		return nil, nil
 	}
@@ -69,13 +72,31 @@ func readMedia(db *msi.Database) ([]mediaRow, error) {
 	if d < 0 || l < 0 || c < 0 {
 		return nil, fmt.Errorf("Media table lacks standard columns")
 	}
-	var out []mediaRow
+	var out []MediaRow
 	for _, r := range t.Rows() {
 		dn, _ := r[d].Int()
 		ln, _ := r[l].Int()
-		out = append(out, mediaRow{int(dn), int(ln), r[c].Str()})
+		out = append(out, MediaRow{DiskID: int(dn), LastSequence: int(ln), Cabinet: r[c].Str()})
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].last < out[j].last })
+	sort.SliceStable(out, func(i, j int) bool { return out[i].LastSequence < out[j].LastSequence })
+	return out, nil
+}
+
+// mediaRow is a Media row as patch creation keeps it.
+type mediaRow struct {
+	disk, last int
+	cabinet    string
+}
+
+func readMedia(db *msi.Database) ([]mediaRow, error) {
+	rows, err := ReadMedia(db)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]mediaRow, len(rows))
+	for i, r := range rows {
+		out[i] = mediaRow{r.DiskID, r.LastSequence, r.Cabinet}
+	}
 	return out, nil
 }
 
