@@ -2,10 +2,7 @@ package lzx
 
 import (
 	"bytes"
-	"fmt"
 	"io"
-	"math/rand"
-	"os"
 	"path/filepath"
 	"testing"
 
@@ -19,35 +16,16 @@ func writeLZXCab(path string, data, stream []byte, frames []int, windowBits int)
 	for i, n := range frames {
 		blocks[i], stream = stream[:n], stream[n:]
 	}
-	cab, err := rawcab.Build("data.bin", data, uint16(windowBits<<8|3), blocks)
-	if err != nil {
-		return err
-	}
-	return os.WriteFile(path, cab, 0o644)
+	return rawcab.WriteCab(path, "data.bin", data, uint16(windowBits<<8|3), blocks)
 }
 
 // testInputs returns named inputs: x86-64 code (this test binary, full of
 // E8 calls), text, random bytes and zeros.
 func testInputs(t testing.TB) map[string][]byte {
-	exe, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
-	code, err := os.ReadFile(exe)
-	if err != nil {
-		t.Fatal(err)
-	}
-	code = code[:min(len(code), 2<<20)]
-	rnd := make([]byte, 100<<10+7)
-	rand.New(rand.NewSource(1)).Read(rnd)
-	var text bytes.Buffer
-	for i := 0; text.Len() < 200<<10; i++ {
-		fmt.Fprintf(&text, "line %d: the quick brown fox %x jumps over the lazy dog\n", i, i*i%977)
-	}
 	return map[string][]byte{
-		"code":   code,
-		"text":   text.Bytes(),
-		"random": rnd,
+		"code":   rawcab.Executable(t, 2<<20),
+		"text":   rawcab.Text(200 << 10),
+		"random": rawcab.Random(100<<10 + 7),
 		"zeros":  make([]byte, 70000),
 		"tiny":   []byte("E8\xe8\x01\x02\x03\x04 short"),
 	}

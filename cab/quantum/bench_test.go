@@ -61,7 +61,7 @@ var codeSample struct {
 // short) compressed by the test encoder with a 2^21 window.
 func quantumCode(tb testing.TB) ([]byte, [][]byte) {
 	if codeSample.data == nil {
-		code := quantumInputs(tb)["code"]
+		code := rawcab.Executable(tb, 400<<10)
 		exe := code
 		for len(code) < 4<<20 {
 			code = append(code, exe...)

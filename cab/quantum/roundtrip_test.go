@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"math/rand"
-	"os"
 	"path/filepath"
 	"testing"
 
@@ -14,24 +12,10 @@ import (
 
 // quantumInputs: x86-64 code (this test binary), text, random bytes, zeros.
 func quantumInputs(t testing.TB) map[string][]byte {
-	exe, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
-	code, err := os.ReadFile(exe)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rnd := make([]byte, 70000)
-	rand.New(rand.NewSource(1)).Read(rnd)
-	var text bytes.Buffer
-	for i := 0; text.Len() < 150<<10; i++ {
-		fmt.Fprintf(&text, "line %d: the quick brown fox %x jumps over the lazy dog\n", i, i*i%977)
-	}
 	return map[string][]byte{
-		"code":   code[:min(len(code), 400<<10)],
-		"text":   text.Bytes(),
-		"random": rnd,
+		"code":   rawcab.Executable(t, 400<<10),
+		"text":   rawcab.Text(150 << 10),
+		"random": rawcab.Random(70000),
 		"zeros":  make([]byte, 100000),
 		"tiny":   []byte("abcabcabcabc"),
 	}
@@ -46,12 +30,8 @@ func TestRoundTripCabextract(t *testing.T) {
 		for _, wb := range []int{10, 12, 15, 17, 21} {
 			t.Run(fmt.Sprintf("%s/w%d", name, wb), func(t *testing.T) {
 				frames := encodeQuantum(data, wb)
-				cab, err := rawcab.Build("data.bin", data, uint16(wb<<8|7<<4|2), frames)
-				if err != nil {
-					t.Fatal(err)
-				}
 				path := filepath.Join(dir, fmt.Sprintf("%s-%d.cab", name, wb))
-				if err := os.WriteFile(path, cab, 0o644); err != nil {
+				if err := rawcab.WriteCab(path, "data.bin", data, uint16(wb<<8|7<<4|2), frames); err != nil {
 					t.Fatal(err)
 				}
 				if ref := rawcab.Cabextract(t, path, "data.bin"); !bytes.Equal(ref, data) {
