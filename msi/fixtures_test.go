@@ -74,15 +74,7 @@ func TestTransformContainer(t *testing.T) {
 		t.Errorf("transform summary %x %q", si.CharCount(), si.LastSavedBy())
 	}
 	// Rewriting a transform keeps its records and pool byte for byte.
-	out := filepath.Join(t.TempDir(), "fix.mst")
-	if err := db.WriteFile(out); err != nil {
-		t.Fatal(err)
-	}
-	re, err := Open(out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer re.Close()
+	re := rewritten(t, db, "fix.mst")
 	raw2, _ := re.ReadTableStream("File")
 	if string(raw2) != string(raw) || re.Container() != Transform || re.Pool().Count() != 6 {
 		t.Error("transform changed by a rewrite")
@@ -107,15 +99,7 @@ func TestPatchContainers(t *testing.T) {
 		t.Errorf("substorage T1: %v, %d strings", tr.Container(), tr.Pool().Count())
 	}
 	// The substorages survive a rewrite of the patch.
-	out := filepath.Join(t.TempDir(), "hand.msp")
-	if err := db.WriteFile(out); err != nil {
-		t.Fatal(err)
-	}
-	re, err := Open(out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer re.Close()
+	re := rewritten(t, db, "hand.msp")
 	tr2, err := re.OpenStorage("#T1")
 	if err != nil {
 		t.Fatal(err)
@@ -388,4 +372,20 @@ func TestCommitCopiesUnchangedTables(t *testing.T) {
 	if got := run(t, "", "msiinfo", "export", path, "A"); !strings.Contains(got, "key49\tvalue 49\r\n") {
 		t.Errorf("msiinfo export A:\n%s", got)
 	}
+}
+
+// rewritten writes db to a temp file called name and opens the copy (closed
+// when the test ends).
+func rewritten(t *testing.T, db *Database, name string) *Database {
+	t.Helper()
+	out := filepath.Join(t.TempDir(), name)
+	if err := db.WriteFile(out); err != nil {
+		t.Fatal(err)
+	}
+	re, err := Open(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { re.Close() })
+	return re
 }
