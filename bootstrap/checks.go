@@ -1,10 +1,10 @@
 package bootstrap
 
 import (
-	"github.com/ohotfix/ohotfix/bootstrap/exitcode"
 	"os"
 	"path/filepath"
 
+	"github.com/ohotfix/ohotfix/bootstrap/exitcode"
 	"github.com/ohotfix/ohotfix/checks"
 )
 
@@ -23,14 +23,14 @@ func Facts(inv *Inventory, patches []PatchInfo) *checks.Facts {
 	f := &checks.Facts{Mode: checks.Client, Engine: checks.Engine{Name: "Windows Installer", Version: inv.EngineVersion},
 		Image: inv.Image, Volumes: inv.Volumes, Reboot: inv.Reboot}
 	if inv.Mode == "admin" {
+		// The image's product is in f.Image; Products is for installed ones.
 		f.Mode, f.Engine.Name = checks.Admin, "ohotfix admin-image engine"
-	}
-	for _, pr := range inv.Products {
-		cp := checks.Product{Code: pr.Code, Name: pr.Name, Version: pr.Version}
-		for name, level := range pr.Features {
-			cp.Features = append(cp.Features, checks.Feature{Name: name, Level: level, Installed: level > 0})
-		}
-		if inv.Mode != "admin" {
+	} else {
+		for _, pr := range inv.Products {
+			cp := checks.Product{Code: pr.Code, Name: pr.Name, Version: pr.Version}
+			for name, level := range pr.Features {
+				cp.Features = append(cp.Features, checks.Feature{Name: name, Level: level, Installed: level > 0})
+			}
 			f.Products = append(f.Products, cp)
 		}
 	}
@@ -57,43 +57,36 @@ func RunChecks(cfg *Config, inv *Inventory, patches []PatchInfo) CheckOutcome {
 	out := CheckOutcome{PatchSkip: map[string]string{}, PatchRefuse: map[string]CheckVerdict{}}
 	list, err := checks.List(checksConfig(cfg))
 	if err != nil {
-		out.Code, out.Reason = exitcodeOf(err), err.Error()
+		out.Code, out.Reason = exitcode.Of(err), err.Error()
 		return out
 	}
 	facts := Facts(inv, patches)
 	rep := checks.Run(facts, list)
+	for _, r := range rep.Results {
+		out.Verdicts = append(out.Verdicts, CheckVerdict{Name: r.Name, Status: string(r.Status), Passed: r.Passed, Reason: r.Reason, Code: r.Code, Link: r.Link})
+		if r.Name == rep.Blocking {
+			out.Reason = r.Name + ": " + r.Reason
+		}
+	}
+	out.Code = rep.Code           // the first blocking failure's (never Success for a failure)
+	fileOf := map[string]string{} // checks name patches by base name
+	for _, pi := range patches {
+		fileOf[filepath.Base(pi.File)] = pi.File
+	}
+	for _, v := range rep.Excluded {
+		if v.Status == checks.Failed {
+			out.PatchRefuse[fileOf[v.Patch]] = CheckVerdict{Name: v.Patch, Status: string(v.Status), Reason: v.Reason, Code: v.Code}
+		} else {
+			out.PatchSkip[fileOf[v.Patch]] = v.Reason
+		}
+	}
 	// Where each patch is needed, per target: a product below
 	// MinProductVersion or without FeatureToCheck is skipped even when
 	// another target of the same patch is patched.
 	needed := checks.PatchesNeeded{MinProductVersion: cfg.MinProductVersion, FeatureToCheck: cfg.FeatureToCheck}
 	out.Where = map[string][]string{}
-	for _, pi := range patches {
-		for _, fp := range facts.Patches {
-			if fp.Name == filepath.Base(pi.File) {
-				out.Where[pi.File] = needed.Where(facts, fp)
-			}
-		}
-	}
-	for _, r := range rep.Results {
-		out.Verdicts = append(out.Verdicts, CheckVerdict{Name: r.Name, Status: string(r.Status), Passed: r.Passed, Reason: r.Reason, Code: r.Code, Link: r.Link})
-		if r.Blocking() && out.Code == 0 {
-			out.Code, out.Reason = r.Code, r.Name+": "+r.Reason
-			if out.Code == exitcode.Success { // a failure must never read as success
-				out.Code = exitcode.Fatal
-			}
-		}
-	}
-	byName := map[string]string{}
-	for _, pi := range patches {
-		byName[filepath.Base(pi.File)] = pi.File
-	}
-	for _, v := range rep.Excluded {
-		file := byName[v.Patch]
-		if v.Status == checks.Failed {
-			out.PatchRefuse[file] = CheckVerdict{Name: v.Patch, Status: string(v.Status), Reason: v.Reason, Code: v.Code}
-		} else {
-			out.PatchSkip[file] = v.Reason
-		}
+	for _, fp := range facts.Patches {
+		out.Where[fileOf[fp.Name]] = needed.Where(facts, fp)
 	}
 	return out
 }
@@ -108,5 +101,3 @@ func MeasureFacts(inv *Inventory, target string) {
 	rs := checks.ProbePendingReboot()
 	inv.Reboot = &rs
 }
-
-func exitcodeOf(err error) exitcode.Code { return exitcode.Of(err) }

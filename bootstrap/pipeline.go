@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"go.uber.org/zap"
@@ -170,16 +171,17 @@ func (p *Pipeline) Plan(ctx context.Context) (*Plan, error) {
 
 func allAlreadyApplied(steps []Step) bool {
 	for _, s := range steps {
-		if !strings.Contains(s.Reason, "already applied") {
+		if !s.AlreadyApplied {
 			return false
 		}
 	}
 	return true
 }
 
+// patchApplies: the patch is applied by this run or was applied before.
 func patchApplies(steps []Step, file string) bool {
 	for _, s := range steps {
-		if s.File == file && (s.Decision == Apply || strings.HasPrefix(s.Reason, "already applied")) {
+		if s.File == file && (s.Decision == Apply || s.AlreadyApplied) {
 			return true
 		}
 	}
@@ -204,7 +206,7 @@ func orderPatches(in []PatchInfo) []PatchInfo {
 }
 
 // decide makes one step per (patch, target product) pair, or one skip or
-// refuse step for a patch that has no target here.
+// refuse step for a patch that is excluded as a whole or has no target here.
 func decide(patches []PatchInfo, products []Product, out CheckOutcome) []Step {
 	// Only patches that can apply here may obsolete or supersede others: a
 	// patch for a product that is absent, or one that is refused, must not
@@ -225,50 +227,23 @@ func decide(patches []PatchInfo, products []Product, out CheckOutcome) []Step {
 	superseded := supersededPatches(live)
 	var steps []Step
 	for _, pi := range patches {
-		base := Step{Patch: pi, File: pi.File}
-		if pi.OpenError != "" {
-			s := base
-			s.Decision, s.Reason, s.Code = Refuse, pi.OpenError, pi.OpenCode
-			steps = append(steps, s)
-			continue
-		}
-		if v, ok := out.PatchRefuse[pi.File]; ok {
-			s := base
-			s.Decision, s.Reason, s.Code = Refuse, v.Reason, v.Code
-			steps = append(steps, s)
-			continue
-		}
-		if r, ok := out.PatchSkip[pi.File]; ok {
-			s := base
-			s.Decision, s.Reason = Skip, r
-			steps = append(steps, s)
-			continue
-		}
-		if by, ok := obsoletedBy[strings.ToUpper(pi.PatchCode)]; ok {
-			s := base
-			s.Decision, s.Reason = Skip, "obsoleted by "+by+" in the same set"
-			steps = append(steps, s)
-			continue
-		}
-		if by, ok := superseded[pi.File]; ok {
-			s := base
-			s.Decision, s.Reason = Skip, "superseded by "+by+" (same patch family, higher sequence)"
+		if s, excluded := excludedWhole(pi, out, obsoletedBy, superseded); excluded {
+			s.AlreadyApplied = appliedToAny(pi, products)
 			steps = append(steps, s)
 			continue
 		}
 		matched := false
+		where, judged := out.Where[pi.File]
 		for i := range products {
 			pr := &products[i]
 			if !containsFold(pi.Targets, pr.Code) {
 				continue
 			}
 			matched = true
-			s := base
-			s.Product, s.Target = pr.Code, pr
-			where, judged := out.Where[pi.File]
+			s := Step{Patch: pi, File: pi.File, Product: pr.Code, Target: pr}
 			switch {
 			case containsFold(pr.Applied, pi.PatchCode):
-				s.Decision, s.Reason = Skip, "already applied to "+pr.Code
+				s.Decision, s.Reason, s.AlreadyApplied = Skip, "already applied to "+pr.Code, true
 			case judged && !containsFold(where, pr.Code):
 				s.Decision, s.Reason = Skip, "not needed on "+pr.Code+" (below MinProductVersion or without FeatureToCheck)"
 			default:
@@ -277,13 +252,41 @@ func decide(patches []PatchInfo, products []Product, out CheckOutcome) []Step {
 			steps = append(steps, s)
 		}
 		if !matched {
-			s := base
-			s.Decision = Skip
-			s.Reason = fmt.Sprintf("none of its target products (%s) is present", strings.Join(pi.Targets, ", "))
-			steps = append(steps, s)
+			steps = append(steps, Step{Patch: pi, File: pi.File, Decision: Skip,
+				Reason: fmt.Sprintf("none of its target products (%s) is present", strings.Join(pi.Targets, ", "))})
 		}
 	}
 	return steps
+}
+
+// excludedWhole is the verdict on a patch as a whole, before any target:
+// unreadable or refused by a check (refuse), or skipped by a check, by
+// obsolescence or by supersedence.
+func excludedWhole(pi PatchInfo, out CheckOutcome, obsoletedBy, superseded map[string]string) (Step, bool) {
+	s := Step{Patch: pi, File: pi.File}
+	if pi.OpenError != "" {
+		s.Decision, s.Reason, s.Code = Refuse, pi.OpenError, pi.OpenCode
+	} else if v, ok := out.PatchRefuse[pi.File]; ok {
+		s.Decision, s.Reason, s.Code = Refuse, v.Reason, v.Code
+	} else if r, ok := out.PatchSkip[pi.File]; ok {
+		s.Decision, s.Reason = Skip, r
+	} else if by, ok := obsoletedBy[strings.ToUpper(pi.PatchCode)]; ok {
+		s.Decision, s.Reason = Skip, "obsoleted by "+by+" in the same set"
+	} else if by, ok := superseded[pi.File]; ok {
+		s.Decision, s.Reason = Skip, "superseded by "+by+" (same patch family, higher sequence)"
+	} else {
+		return s, false
+	}
+	return s, true
+}
+
+func appliedToAny(pi PatchInfo, products []Product) bool {
+	for _, pr := range products {
+		if pi.PatchCode != "" && containsFold(pi.Targets, pr.Code) && containsFold(pr.Applied, pi.PatchCode) {
+			return true
+		}
+	}
+	return false
 }
 
 func targetsAny(pi PatchInfo, products []Product) bool {
@@ -356,14 +359,7 @@ func (p *Pipeline) Run(ctx context.Context) *Result {
 	traceApply("enter")
 	// The lock is released before the restart decision, which may wait
 	// for a person to answer.
-	var once bool
-	unlock := func() {
-		if !once {
-			once = true
-			traceApply("leave")
-			release()
-		}
-	}
+	unlock := sync.OnceFunc(func() { traceApply("leave"); release() })
 	defer unlock()
 	for _, s := range steps {
 		p.progress("applying %s to %s ...", filepath.Base(s.File), s.Product)

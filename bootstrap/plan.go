@@ -69,7 +69,9 @@ type Step struct {
 	Decision Decision      `json:"decision"`
 	Reason   string        `json:"reason"`
 	Code     exitcode.Code `json:"code,omitempty"` // for Refuse
-	Target   *Product      `json:"-"`
+	// AlreadyApplied: skipped because the target records the patch.
+	AlreadyApplied bool     `json:"already_applied,omitempty"`
+	Target         *Product `json:"-"`
 }
 
 // StepResult is what Apply did for one step.

@@ -158,9 +158,6 @@ func (r *Result) finish(code exitcode.Code, reason string) {
 // Code is the run's final code.
 func (r *Result) Code() exitcode.Code { return exitcode.Code(r.ExitCode) }
 
-// SetCode replaces the final code (the reboot decision does).
-func (r *Result) SetCode(c exitcode.Code) { r.finish(c, "") }
-
 // WriteFile writes the result as JSON atomically: a temp file beside path,
 // then a rename, so a reader never sees half a document.
 func (r *Result) WriteFile(path string) error {

@@ -37,12 +37,8 @@ type Options struct {
 	IniBase string
 
 	// NewBackend picks the installer backend for the configuration; nil
-	// uses DefaultBackend.
+	// means client mode is unsupported (UnsupportedBackend).
 	NewBackend func(cfg *Config, logs *Logs) (Backend, error)
-	// ReadPatch reads one patch's metadata (see Pipeline.ReadPatch).
-	ReadPatch func(path string) PatchInfo
-	// Checks evaluates the pre-flight checks (see Pipeline.Checks).
-	Checks func(cfg *Config, inv *Inventory, patches []PatchInfo) CheckOutcome
 	// Lock takes the machine-wide install lock (see Pipeline.Lock).
 	Lock     func(ctx context.Context, cfg *Config, logs *Logs) (release func(), err error)
 	Rebooter Rebooter
@@ -216,14 +212,8 @@ func (s *Session) Pipeline() (*Pipeline, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &Pipeline{Config: s.Config, Dir: s.Dir, Backend: b, ReadPatch: s.Opts.ReadPatch, Checks: s.Opts.Checks,
+	p := &Pipeline{Config: s.Config, Dir: s.Dir, Backend: b, ReadPatch: ReadPatchInfo, Checks: RunChecks,
 		Logs: s.Logs, Restart: s.Opts.Restart, UI: s.UI, Rebooter: s.Opts.Rebooter, Measure: true}
-	if p.ReadPatch == nil {
-		p.ReadPatch = ReadPatchInfo
-	}
-	if p.Checks == nil {
-		p.Checks = RunChecks
-	}
 	if s.Opts.Lock != nil {
 		p.Lock = func(ctx context.Context) (func(), error) { return s.Opts.Lock(ctx, s.Config, s.Logs) }
 	}
@@ -269,9 +259,6 @@ func (c *Config) modeName() string {
 	}
 	return "client"
 }
-
-// ModeName is "admin" or "client".
-func (c *Config) ModeName() string { return c.modeName() }
 
 // isAbsAnyOS treats C:\x and \\server\share as absolute on every OS: an
 // ohotfix.ini written for Windows must not have them joined to a folder.

@@ -51,15 +51,6 @@ var windowsSwitches = map[string]windowsSwitch{
 	"result-json":   {flag: "result-json", value: "req"},
 }
 
-// WindowsSwitchNames lists the switches the normaliser knows, for help text.
-func WindowsSwitchNames() []string {
-	out := make([]string, 0, len(windowsSwitches))
-	for k := range windowsSwitches {
-		out = append(out, "/"+k)
-	}
-	return out
-}
-
 // NormalizeArgs turns a command line as admins type it into one urfave/cli
 // parses: Windows switches (/q, /log:FILE, /admin:X.msi …, case-insensitive)
 // become GNU flags, and flags written after positional arguments are moved
