@@ -54,13 +54,7 @@ func OpenCorpus(tb testing.TB, rel string) *Cabinet {
 // CI=true).
 func Cabextract(tb testing.TB, cabPath, name string) []byte {
 	tb.Helper()
-	bin, err := exec.LookPath("cabextract")
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			tb.Fatal("cabextract not installed (Debian package cabextract)")
-		}
-		tb.Skip("cabextract not installed (Debian package cabextract)")
-	}
+	bin := cabextractPath(tb)
 	var stdout, stderr bytes.Buffer
 	cmd := exec.Command(bin, "-q", "-p", "-F", name, cabPath)
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
@@ -68,6 +62,20 @@ func Cabextract(tb testing.TB, cabPath, name string) []byte {
 		tb.Fatalf("cabextract -p -F %s %s: %v: %s", name, cabPath, err, stderr.String())
 	}
 	return stdout.Bytes()
+}
+
+// cabextractPath returns cabextract's path. It skips the test when
+// cabextract is not installed, or fails it when CI=true.
+func cabextractPath(tb testing.TB) string {
+	tb.Helper()
+	bin, err := exec.LookPath("cabextract")
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			tb.Fatal("cabextract not installed (Debian package cabextract)")
+		}
+		tb.Skip("cabextract not installed (Debian package cabextract)")
+	}
+	return bin
 }
 
 // ExpectFailure decodes every folder of the given method in the named
