@@ -70,19 +70,14 @@ func corruptCabinet(t *testing.T, path string) {
 // TestApplyPatchCorruptCabinet: a flipped byte in the patch's cabinet is an
 // invalid patch (1636), not a failed install (1603); the image is unchanged.
 func TestApplyPatchCorruptCabinet(t *testing.T) {
-	work := t.TempDir()
-	fx := buildPatchFixture(t, work)
+	_, fx, img := v1Image(t)
 	corruptCabinet(t, fx.Patch)
-	img := filepath.Join(work, "image")
-	mustCreate(t, fx.V1, img, false)
 	before := treeSnapshot(t, img)
 	_, err := ApplyPatch(context.Background(), filepath.Join(img, "product.msi"), fx.Patch, ApplyOptions{})
 	if exitcode.Of(err) != exitcode.PatchInvalid || !errors.Is(err, cab.ErrFormat) {
 		t.Fatalf("err = %v (code %v), want 1636 wrapping a cabinet format error", err, exitcode.Of(err))
 	}
-	if d := diffTrees(before, treeSnapshot(t, img)); d != "" {
-		t.Fatalf("image changed:\n%s", d)
-	}
+	requireSameTree(t, before, img, "image changed")
 }
 
 // TestCreateCorruptCabinet: a flipped byte late in the package's cabinet is
@@ -126,9 +121,7 @@ func TestCreateFailureRemovesWhatItWrote(t *testing.T) {
 // failed Create (before) and the folder the run created (made) is gone.
 func checkTakenBack(t *testing.T, img string, before map[string]string, made string) {
 	t.Helper()
-	if d := diffTrees(before, treeSnapshot(t, img)); d != "" {
-		t.Fatalf("the failed run left files behind:\n%s", d)
-	}
+	requireSameTree(t, before, img, "the failed run left files behind")
 	if _, err := os.Stat(made); !errors.Is(err, os.ErrNotExist) {
 		t.Fatalf("a folder the failed run created is still there: %v", err)
 	}
@@ -151,10 +144,7 @@ func outsideLink(t *testing.T, img, rel string) string {
 // TestApplyPatchRefusesFolderLinks: a folder of the image that is a link to
 // somewhere else is refused (1603, naming it); nothing is written there.
 func TestApplyPatchRefusesFolderLinks(t *testing.T) {
-	work := t.TempDir()
-	fx := buildPatchFixture(t, work)
-	img := filepath.Join(work, "image")
-	mustCreate(t, fx.V1, img, false)
+	_, fx, img := v1Image(t)
 	before := treeSnapshot(t, img)
 	outside := outsideLink(t, img, "Source Tree Long")
 	beforeOut := treeSnapshot(t, outside)
@@ -173,9 +163,7 @@ func TestApplyPatchRefusesFolderLinks(t *testing.T) {
 	if err := os.Rename(outside, filepath.Join(img, "Source Tree Long")); err != nil {
 		t.Fatal(err)
 	}
-	if d := diffTrees(before, treeSnapshot(t, img)); d != "" {
-		t.Fatalf("image changed:\n%s", d)
-	}
+	requireSameTree(t, before, img, "image changed")
 }
 
 // TestCreateRefusesFolderLinks: the same for Create into a folder whose

@@ -49,6 +49,27 @@ func (f *patchFixture) v2Files(short bool) map[string]string {
 	return out
 }
 
+// v1Image builds the patch fixture in a temporary folder and, in its
+// "image" subfolder, an administrative image (long names) of the fixture's
+// v1 product.
+func v1Image(t *testing.T) (work string, fx *patchFixture, img string) {
+	t.Helper()
+	work = t.TempDir()
+	fx = buildPatchFixture(t, work)
+	img = filepath.Join(work, "image")
+	mustCreate(t, fx.V1, img, false)
+	return work, fx, img
+}
+
+// requireSameTree stops the test when the tree at dir differs from the
+// snapshot before, saying what changed.
+func requireSameTree(t *testing.T, before map[string]string, dir, what string) {
+	t.Helper()
+	if d := diffTrees(before, treeSnapshot(t, dir)); d != "" {
+		t.Fatalf("%s:\n%s", what, d)
+	}
+}
+
 func withoutDB(m map[string]string) map[string]string {
 	out := map[string]string{}
 	for k, v := range m {
@@ -163,8 +184,7 @@ func copyTree(t testing.TB, src, dst string) {
 // TestApplyPatchRefusals: a patch for another product (1642), a package that
 // is not an admin image (1620): nothing changes.
 func TestApplyPatchRefusals(t *testing.T) {
-	work := t.TempDir()
-	fx := buildPatchFixture(t, work)
+	work, fx, img := v1Image(t)
 
 	// Another product: the same packages with another ProductCode.
 	other := filepath.Join(work, "other")
@@ -184,16 +204,12 @@ func TestApplyPatchRefusals(t *testing.T) {
 	if _, err := patch.Create(pkgs[0], pkgs[1], otherMsp, patch.CreateOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	img := filepath.Join(work, "image")
-	mustCreate(t, fx.V1, img, false)
 	before := treeSnapshot(t, img)
 	_, err := ApplyPatch(context.Background(), filepath.Join(img, "product.msi"), otherMsp, ApplyOptions{})
 	if exitcode.Of(err) != exitcode.PatchTargetNotFound {
 		t.Fatalf("patch for another product: %v (code %v), want 1642", err, exitcode.Of(err))
 	}
-	if d := diffTrees(before, treeSnapshot(t, img)); d != "" {
-		t.Fatalf("refused patch changed the image:\n%s", d)
-	}
+	requireSameTree(t, before, img, "refused patch changed the image")
 
 	// Not an admin image: the product package itself.
 	_, err = ApplyPatch(context.Background(), fx.V1, fx.Patch, ApplyOptions{})
@@ -210,10 +226,7 @@ func TestApplyPatchRefusals(t *testing.T) {
 
 // TestApplyPatchDiskFull: a write failing with ENOSPC rolls back; 1603.
 func TestApplyPatchDiskFull(t *testing.T) {
-	work := t.TempDir()
-	fx := buildPatchFixture(t, work)
-	img := filepath.Join(work, "image")
-	mustCreate(t, fx.V1, img, false)
+	_, fx, img := v1Image(t)
 	before := treeSnapshot(t, img)
 	testHookWrap = func(w io.Writer) io.Writer { return &errWriter{w: w, limit: 1000} }
 	_, err := ApplyPatch(context.Background(), filepath.Join(img, "product.msi"), fx.Patch, ApplyOptions{})
@@ -221,9 +234,7 @@ func TestApplyPatchDiskFull(t *testing.T) {
 	if exitcode.Of(err) != exitcode.Fatal || !errors.Is(err, syscall.ENOSPC) {
 		t.Fatalf("err = %v, want 1603 wrapping ENOSPC", err)
 	}
-	if d := diffTrees(before, treeSnapshot(t, img)); d != "" {
-		t.Fatalf("image changed:\n%s", d)
-	}
+	requireSameTree(t, before, img, "image changed")
 	// Permission denied while switching (injected: root ignores modes).
 	testHookFileOp = func(_ int64, kind, path string) error {
 		if kind == "switch" {
@@ -236,9 +247,7 @@ func TestApplyPatchDiskFull(t *testing.T) {
 	if exitcode.Of(err) != exitcode.Fatal || !errors.Is(err, syscall.EACCES) {
 		t.Fatalf("err = %v, want 1603 wrapping EACCES", err)
 	}
-	if d := diffTrees(before, treeSnapshot(t, img)); d != "" {
-		t.Fatalf("image changed:\n%s", d)
-	}
+	requireSameTree(t, before, img, "image changed")
 	if _, err := ApplyPatch(context.Background(), filepath.Join(img, "product.msi"), fx.Patch, ApplyOptions{}); err != nil {
 		t.Fatalf("a run after the failures: %v", err)
 	}
@@ -247,10 +256,7 @@ func TestApplyPatchDiskFull(t *testing.T) {
 // TestApplyPatchLocked: while another process holds the image, a run with no
 // wait fails with 1618 naming the holder; with a wait it proceeds once freed.
 func TestApplyPatchLocked(t *testing.T) {
-	work := t.TempDir()
-	fx := buildPatchFixture(t, work)
-	img := filepath.Join(work, "image")
-	mustCreate(t, fx.V1, img, false)
+	_, fx, img := v1Image(t)
 	before := treeSnapshot(t, img)
 	h, err := lock.AcquireFile(context.Background(), filepath.Join(img, lock.ImageLockName), lock.Options{Command: []string{"holder-under-test"}})
 	if err != nil {
@@ -265,9 +271,7 @@ func TestApplyPatchLocked(t *testing.T) {
 	if !errors.As(err, &be) || be.Holder.PID == 0 {
 		t.Errorf("the 1618 error does not name the holder: %v", err)
 	}
-	if d := diffTrees(before, treeSnapshot(t, img)); d != "" {
-		t.Fatalf("image changed:\n%s", d)
-	}
+	requireSameTree(t, before, img, "image changed")
 	done := make(chan error, 1)
 	go func() {
 		_, err := ApplyPatch(context.Background(), filepath.Join(img, "product.msi"), fx.Patch, ApplyOptions{LockWait: 30 * time.Second})
@@ -286,10 +290,7 @@ func TestApplyPatchLocked(t *testing.T) {
 // TestApplyPatchConcurrentProcesses: two worker processes patch one image at
 // once; one applies, the other waits and finds it applied; the image is v2.
 func TestApplyPatchConcurrentProcesses(t *testing.T) {
-	work := t.TempDir()
-	fx := buildPatchFixture(t, work)
-	img := filepath.Join(work, "image")
-	mustCreate(t, fx.V1, img, false)
+	_, fx, img := v1Image(t)
 	spec := "apply:" + filepath.Join(img, "product.msi") + "|" + fx.Patch
 	errs := make(chan error, 2)
 	for range 2 {
@@ -384,24 +385,19 @@ func TestApplyRealPatchToOtherProduct(t *testing.T) {
 	if exitcode.Of(err) != exitcode.PatchTargetNotFound || !strings.Contains(err.Error(), "{4508D19D-07FE-4722-88C7-27152965756B}") {
 		t.Fatalf("err = %v (code %v), want 1642 naming the patch's target", err, exitcode.Of(err))
 	}
-	if d := diffTrees(before, treeSnapshot(t, img)); d != "" {
-		t.Fatalf("image changed:\n%s", d)
-	}
+	requireSameTree(t, before, img, "image changed")
 }
 
 // TestApplyObsoletedPatch: once a patch that obsoletes P1 is applied, P1 is a
 // no-op that names the obsoleting patch.
 func TestApplyObsoletedPatch(t *testing.T) {
-	work := t.TempDir()
-	fx := buildPatchFixture(t, work)
+	work, fx, img := v1Image(t)
 	v3, _ := buildFixtureExtra(t, filepath.Join(work, "v3"), "product", "1.0.2", false, true)
 	p2 := filepath.Join(work, "P2.msp")
 	cr2, err := patch.Create(fx.V1, v3, p2, patch.CreateOptions{Obsoletes: []string{fx.Created.PatchCode}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	img := filepath.Join(work, "image")
-	mustCreate(t, fx.V1, img, false)
 	imgMsi := filepath.Join(img, "product.msi")
 	if _, err := ApplyPatch(context.Background(), imgMsi, p2, ApplyOptions{}); err != nil {
 		t.Fatal(err)
@@ -411,19 +407,14 @@ func TestApplyObsoletedPatch(t *testing.T) {
 	if err != nil || !strings.EqualFold(res.ObsoletedBy, cr2.PatchCode) || !strings.Contains(res.Message, "obsoleted") {
 		t.Fatalf("obsoleted patch: %+v, %v", res, err)
 	}
-	if d := diffTrees(before, treeSnapshot(t, img)); d != "" {
-		t.Fatalf("an obsoleted patch changed the image:\n%s", d)
-	}
+	requireSameTree(t, before, img, "an obsoleted patch changed the image")
 }
 
 // TestApplyPatchNameOption: an explicit --short-names places the delivered
 // files by short names even in a long-name image (SHORTFILENAMES=TRUE does
 // the same to msiexec); the image's other files stay where they are.
 func TestApplyPatchNameOption(t *testing.T) {
-	work := t.TempDir()
-	fx := buildPatchFixture(t, work)
-	img := filepath.Join(work, "image")
-	mustCreate(t, fx.V1, img, false)
+	_, fx, img := v1Image(t)
 	short := true
 	res, err := ApplyPatch(context.Background(), filepath.Join(img, "product.msi"), fx.Patch, ApplyOptions{ShortNames: &short})
 	if err != nil {
