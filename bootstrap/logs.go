@@ -94,8 +94,9 @@ func OpenLogs(dir, mainOverride, ohotfixLevel, msiLevel string) (*Logs, error) {
 			}
 			msi := filepath.Join(dir, fmt.Sprintf("OHotfix(%05d)_Msi.log", n))
 			mf, err := os.OpenFile(msi, os.O_CREATE|os.O_EXCL|os.O_WRONLY|oNoFollow, 0o644)
-			if err != nil { // a stray _Msi.log of that number: leave both, take the next
+			if err != nil { // a stray _Msi.log of that number: take the next
 				f.Close()
+				os.Remove(main) // ours, just created and empty: no half pair stays
 				if errors.Is(err, fs.ErrExist) {
 					continue
 				}

@@ -102,3 +102,21 @@ func TestLogNumberingTwoProcesses(t *testing.T) {
 		}
 	}
 }
+
+// A stray _Msi.log of the next number is skipped without leaving a half
+// pair behind.
+func TestLogPairSkipsStrayMsiLog(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "OHotfix(00001)_Msi.log"), []byte("stray"), 0o644)
+	l, err := OpenLogs(dir, "", "v", "v")
+	if err != nil {
+		t.Fatal(err)
+	}
+	l.Close()
+	if l.Number != 2 {
+		t.Errorf("number %d, want 2", l.Number)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "OHotfix(00001).log")); err == nil {
+		t.Error("an empty OHotfix(00001).log was left behind")
+	}
+}

@@ -332,7 +332,7 @@ func containsFold(list []string, s string) bool {
 
 // Run executes the whole pipeline and returns its result (never nil).
 func (p *Pipeline) Run(ctx context.Context) *Result {
-	res := newResult(p.Config, p.Backend.Mode(), p.Logs)
+	res := newResult(p.Backend.Mode(), p.Logs)
 	plan, err := p.Plan(ctx)
 	res.addPlan(plan)
 	if err != nil || plan.Code != exitcode.Success {

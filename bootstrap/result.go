@@ -61,7 +61,7 @@ type TargetResult struct {
 	Message  string   `json:"message,omitempty"`
 }
 
-func newResult(cfg *Config, mode string, logs *Logs) *Result {
+func newResult(mode string, logs *Logs) *Result {
 	r := &Result{Schema: ResultSchema, Version: Version, Mode: mode, Started: time.Now().UTC(),
 		Checks: []CheckVerdict{}, Patches: []PatchResult{}}
 	if logs != nil {
@@ -73,7 +73,7 @@ func newResult(cfg *Config, mode string, logs *Logs) *Result {
 // NewFailedResult is the result of a run that stopped before the pipeline
 // started (bad command line, bad ini).
 func NewFailedResult(mode string, logs *Logs, err error) *Result {
-	r := newResult(nil, mode, logs)
+	r := newResult(mode, logs)
 	r.finish(exitcode.Of(err), err.Error())
 	return r
 }
@@ -94,8 +94,8 @@ func ReportEarlyFailure(o Options, err error) {
 }
 
 // PlanResult is the result of a detect+plan-only run (ohotfix check).
-func PlanResult(cfg *Config, mode string, logs *Logs, p *Plan) *Result {
-	r := newResult(cfg, mode, logs)
+func PlanResult(mode string, logs *Logs, p *Plan) *Result {
+	r := newResult(mode, logs)
 	r.addPlan(p)
 	r.finish(p.Code, p.Reason)
 	return r

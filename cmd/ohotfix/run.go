@@ -58,28 +58,37 @@ func options(c *cli.Context, readOnly bool) (bootstrap.Options, error) {
 	return o, nil
 }
 
-func runAction(c *cli.Context) error {
+// session prepares a run or a check from the command line: the attached
+// payload (when this is a patch executable), the options, ohotfix.ini. A
+// run that cannot start still leaves its log pair and JSON result.
+func session(c *cli.Context, check bool) (s *bootstrap.Session, cleanup func(), done bool, err error) {
 	payloadDir, cleanup, done, err := preparePayload(c)
+	if err != nil || done {
+		return nil, cleanup, done, err
+	}
+	o, err := options(c, check)
+	if err == nil {
+		if payloadDir != "" {
+			o.Dir = payloadDir
+			if exe, err := os.Executable(); err == nil {
+				o.IniBase = filepath.Dir(exe)
+			}
+		}
+		s, err = bootstrap.Prepare(o, !check)
+	}
+	if err != nil && !check {
+		bootstrap.ReportEarlyFailure(o, err)
+	}
+	return s, cleanup, false, err
+}
+
+func runAction(c *cli.Context) error {
+	s, cleanup, done, err := session(c, false)
 	defer cleanup()
 	if err != nil || done {
 		return err
 	}
-	o, err := options(c, false)
-	if err != nil {
-		bootstrap.ReportEarlyFailure(o, err)
-		return err
-	}
-	if payloadDir != "" {
-		o.Dir = payloadDir
-		if exe, err := os.Executable(); err == nil {
-			o.IniBase = filepath.Dir(exe)
-		}
-	}
-	s, err := bootstrap.Prepare(o, true)
-	if err != nil {
-		bootstrap.ReportEarlyFailure(o, err)
-		return err
-	}
+	o := s.Opts
 	// Ctrl-C or a stop request while waiting or applying cancels cleanly:
 	// the engine rolls back and the run ends with 1602.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -109,23 +118,9 @@ func runAction(c *cli.Context) error {
 }
 
 func checkAction(c *cli.Context) error {
-	payloadDir, cleanup, done, err := preparePayload(c)
+	s, cleanup, done, err := session(c, true)
 	defer cleanup()
 	if err != nil || done {
-		return err
-	}
-	o, err := options(c, true)
-	if err != nil {
-		return err
-	}
-	if payloadDir != "" {
-		o.Dir = payloadDir
-		if exe, err := os.Executable(); err == nil {
-			o.IniBase = filepath.Dir(exe)
-		}
-	}
-	s, err := bootstrap.Prepare(o, false)
-	if err != nil {
 		return err
 	}
 	p, err := s.Pipeline()
@@ -136,7 +131,7 @@ func checkAction(c *cli.Context) error {
 	plan, _ := p.Plan(context.Background())
 	// --log and --result-json work for check too; the result records the
 	// plan and the code a run would return.
-	s.Finish(bootstrap.PlanResult(s.Config, p.Backend.Mode(), s.Logs, plan))
+	s.Finish(bootstrap.PlanResult(p.Backend.Mode(), s.Logs, plan))
 	if c.Bool("json") {
 		enc := json.NewEncoder(c.App.Writer)
 		enc.SetIndent("", "  ")
