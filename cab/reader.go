@@ -98,6 +98,8 @@ type Folder struct {
 	endMissing bool
 	// usize is the uncompressed size implied by the files (max end).
 	usize int64
+	// decodeSize caches decoderSize (0: not known yet).
+	decodeSize int64
 
 	mu     sync.Mutex
 	cursor *folderStream // an idle decoder, kept for sequential reads

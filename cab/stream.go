@@ -44,11 +44,7 @@ func newFolderStream(fo *Folder, verify bool) (*folderStream, error) {
 		if mk == nil {
 			return nil, newErr(ErrUnsupported, "%s decoding is not available", c)
 		}
-		size := fo.usize
-		if n, ok := fo.blockSizes(); ok && n >= size {
-			size = n
-		}
-		dec, err := mk(fs.blocks, c.WindowBits(), size)
+		dec, err := mk(fs.blocks, c.WindowBits(), fo.decoderSize())
 		if err != nil {
 			return nil, decodeErr(c, err)
 		}
@@ -56,6 +52,23 @@ func newFolderStream(fo *Folder, verify bool) (*folderStream, error) {
 		fs.scratch = make([]byte, blockSize)
 	}
 	return fs, nil
+}
+
+// decoderSize is the output size an LZX or Quantum decoder is given: the
+// sum of the blocks' sizes (see blockSizes) when it can be read and covers
+// the files, else the size the files imply. The block walk is I/O, so its
+// result is kept for the folder's later decoders.
+func (fo *Folder) decoderSize() int64 {
+	fo.mu.Lock()
+	defer fo.mu.Unlock()
+	if fo.decodeSize == 0 {
+		n, ok := fo.blockSizes()
+		if !ok {
+			return fo.usize
+		}
+		fo.decodeSize = max(n, fo.usize)
+	}
+	return fo.decodeSize
 }
 
 // decodeErr classifies an error from a stream decoder: our own typed
