@@ -2,26 +2,15 @@
 
 package checks
 
-import (
-	"fmt"
+import "golang.org/x/sys/unix"
 
-	"golang.org/x/sys/unix"
-)
-
-func volumeInfo(path string) (free uint64, id string, err error) {
-	var fs unix.Statfs_t
-	if err := unix.Statfs(path, &fs); err != nil {
-		return 0, "", err
-	}
-	// Linux counts blocks in fragment-size units (f_frsize), which is what
-	// df uses; older kernels leave it 0 and mean f_bsize.
+// availBytes is the space statfs says the caller may use. Linux counts
+// blocks in fragment-size units (f_frsize), which is what df uses; older
+// kernels leave it 0 and mean f_bsize.
+func availBytes(fs *unix.Statfs_t) uint64 {
 	unit := uint64(fs.Frsize)
 	if unit == 0 {
 		unit = uint64(fs.Bsize)
 	}
-	var st unix.Stat_t
-	if err := unix.Stat(path, &st); err != nil {
-		return 0, "", err
-	}
-	return satMul(fs.Bavail, unit), fmt.Sprintf("dev:%d", st.Dev), nil
+	return satMul(fs.Bavail, unit)
 }
