@@ -32,7 +32,7 @@ func FuzzLZX(f *testing.F) {
 		}
 	}
 	// Streams from the test encoder: every block type, E8, several frames.
-	text := testInputs(f)["text"][:70000]
+	text := rawcab.Text(70000)[:70000]
 	for i, mix := range [][]int{{blockVerbatim}, {blockAligned, blockUncompressed}, {blockUncompressed, blockVerbatim}} {
 		stream, _ := encodeLZX(text, encodeOptions{
 			windowBits: 15 + i, e8Size: 12000000, blockTypes: mix, blockSizes: []int{20000, 7, 40000}, chain: 4,

@@ -29,7 +29,7 @@ func FuzzQuantum(f *testing.F) {
 		}
 	}
 	// A frame from the test encoder, at a window that wraps inside it.
-	text := quantumInputs(f)["text"][:20000]
+	text := rawcab.Text(20000)[:20000]
 	f.Add(encodeQuantum(text, 10)[0], 10, int64(len(text)))
 	f.Add(encodeQuantum(text, 21)[0], 21, int64(len(text)))
 	f.Fuzz(func(t *testing.T, data []byte, windowBits int, size int64) {

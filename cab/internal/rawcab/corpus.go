@@ -80,21 +80,26 @@ func cabextractPath(tb testing.TB) string {
 
 // ExpectFailure decodes every folder of the given method in the named
 // corpus cabinets with decode and requires an error that matches want
-// (errors.Is). It is the shared body of the decoders' corrupt-sample tests.
+// (errors.Is); a cabinet without such a folder is an error too. It is the shared body of the decoders' corrupt-sample tests.
 func ExpectFailure(t *testing.T, names []string, method int, want error, decode func(*Folder) error) {
 	t.Helper()
 	for _, name := range names {
 		cab := OpenCorpus(t, name)
+		tried := 0
 		for i := range cab.Folders {
 			f := &cab.Folders[i]
 			if f.Method() != method {
 				continue
 			}
+			tried++
 			if err := decode(f); !errors.Is(err, want) {
 				t.Errorf("%s folder %d: got %v, want %v", name, i, err, want)
 			} else {
 				t.Logf("%s folder %d: %v", name, i, err)
 			}
+		}
+		if tried == 0 {
+			t.Errorf("%s: no folder of method %d to decode", name, method)
 		}
 	}
 }
