@@ -3,28 +3,14 @@ package bootstrap
 import (
 	"os"
 	"path/filepath"
-	"runtime"
 	"testing"
 
 	"github.com/ohotfix/ohotfix/bootstrap/exitcode"
+	"github.com/ohotfix/ohotfix/internal/testcorpus"
 )
 
-// sharedTestdata locates ../shared/testdata beside the repository.
-func sharedTestdata(t *testing.T, rel string) string {
-	t.Helper()
-	_, file, _, _ := runtime.Caller(0)
-	p := filepath.Join(filepath.Dir(file), "..", "..", "shared", "testdata", rel)
-	if _, err := os.Stat(p); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("shared corpus missing in CI: %v", err)
-		}
-		t.Skipf("shared corpus not found (%v); it sits beside the repository in CI", err)
-	}
-	return p
-}
-
 func TestReadPatchInfoHandMSP(t *testing.T) {
-	pi := ReadPatchInfo(sharedTestdata(t, "generated/hand.msp"))
+	pi := ReadPatchInfo(testcorpus.Dir(t, "generated/hand.msp"))
 	if pi.OpenError != "" {
 		t.Fatal(pi.OpenError)
 	}
@@ -35,7 +21,7 @@ func TestReadPatchInfoHandMSP(t *testing.T) {
 
 func TestReadPatchInfoRealMSPs(t *testing.T) {
 	for _, name := range []string{"SQL2008_AS.msp", "WPF2_32.msp"} {
-		pi := ReadPatchInfo(sharedTestdata(t, "msi/lessmsi/"+name))
+		pi := ReadPatchInfo(testcorpus.Dir(t, "msi/lessmsi/"+name))
 		if pi.OpenError != "" || len(pi.PatchCode) != 38 || len(pi.Targets) == 0 || pi.PayloadSize == 0 {
 			t.Errorf("%s: %+v", name, pi)
 		}
@@ -43,7 +29,7 @@ func TestReadPatchInfoRealMSPs(t *testing.T) {
 }
 
 func TestReadPatchInfoNotAPatch(t *testing.T) {
-	pi := ReadPatchInfo(sharedTestdata(t, "generated/tiny.msi"))
+	pi := ReadPatchInfo(testcorpus.Dir(t, "generated/tiny.msi"))
 	if pi.OpenCode != exitcode.PatchInvalid {
 		t.Errorf("tiny.msi as patch: %+v", pi)
 	}
