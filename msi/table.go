@@ -331,3 +331,33 @@ func (t *Table) Get(row Row, column string) Value {
 	}
 	return row[c]
 }
+
+// AddColumns appends non-key columns to the table (ALTER TABLE ... ADD, as
+// a transform's _Columns records do); existing rows get NULL in them, so a
+// non-nullable column can only be added to an empty table. The rows, their
+// binary streams and the table's place in the catalog are kept.
+func (t *Table) AddColumns(cols ...Column) error {
+	all := append(slices.Clone(t.columns), cols...)
+	if err := checkSchema(t.name, all); err != nil {
+		return err
+	}
+	for _, c := range cols {
+		if c.Type.IsKey() {
+			return fmt.Errorf("msi: table %s: cannot add key column %s to an existing table", t.name, c.Name)
+		}
+		if !c.Type.IsNullable() && len(t.rows) > 0 {
+			return &ValueError{Table: t.name, Column: c.Name, Msg: "NULL in a non-nullable column"}
+		}
+	}
+	for i := len(t.columns); i < len(all); i++ {
+		all[i].Type |= TypeValid
+	}
+	for i, r := range t.rows {
+		t.rows[i] = append(r, make(Row, len(cols))...)
+	}
+	t.columns = all
+	t.db.schemas[t.name] = slices.Clone(all)
+	t.db.schemaDirty = true
+	t.dirty = true
+	return nil
+}

@@ -1,6 +1,7 @@
 package transform
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/ohotfix/ohotfix/msi"
@@ -192,8 +193,7 @@ func (t *Transform) applyRecords(db *msi.Database, tc TableChange, suppress Erro
 }
 
 // growTable gives an existing table the columns cols (its own columns plus
-// new nullable ones at the end). The msi package cannot alter a table, so
-// the rows are copied into a re-created table, binary data included.
+// new nullable ones at the end).
 func growTable(db *msi.Database, name string, cols []msi.Column) error {
 	t, err := db.Table(name)
 	if err != nil {
@@ -213,37 +213,12 @@ func growTable(db *msi.Database, name string, cols []msi.Column) error {
 			return &ApplyError{Table: name, Msg: "the transform adds key column " + c.Name + " to an existing table"}
 		}
 	}
-	rows := make([][]any, 0, t.Len())
-	for _, r := range t.Rows() {
-		vals := make([]any, len(cols))
-		for c := range cols {
-			if c >= len(have) {
-				vals[c] = msi.Null
-				continue
-			}
-			if r[c].Kind() == msi.KindBinary {
-				data, err := t.Binary(r, have[c].Name)
-				if err != nil {
-					return err
-				}
-				vals[c] = data
-				continue
-			}
-			vals[c] = r[c]
+	if err := t.AddColumns(cols[len(have):]...); err != nil {
+		var ve *msi.ValueError
+		if errors.As(err, &ve) {
+			return err // a NULL in a new non-nullable column, as Insert reports it
 		}
-		rows = append(rows, vals)
-	}
-	if err := db.DropTable(name); err != nil {
-		return err
-	}
-	nt, err := db.CreateTable(name, cols)
-	if err != nil {
 		return &ApplyError{Table: name, Msg: err.Error()}
-	}
-	for _, vals := range rows {
-		if err := nt.Insert(vals...); err != nil {
-			return err
-		}
 	}
 	return nil
 }
