@@ -14,6 +14,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/ohotfix/ohotfix/msi/patch"
+	"github.com/ohotfix/ohotfix/msi/transform/transformtest"
 )
 
 // Benchmark sizes: OHOTFIX_ADMIN_BENCH_FILES files totalling
@@ -62,7 +63,7 @@ func buildLargeFixture(b *testing.B, n, mib int, base string) *largeFixture {
 	if fx := benchFixtures[key]; fx != nil {
 		return fx
 	}
-	needTool(b, "wixl", "wixl")
+	transformtest.NeedTool(b, "wixl", "wixl")
 	root, err := os.MkdirTemp(base, "ohotfix-admin-bench-")
 	if err != nil {
 		b.Fatal(err)
@@ -209,7 +210,7 @@ func physicalFloor(b *testing.B, fx *largeFixture, cabPath string) time.Duration
 // same load).
 func BenchmarkApplyPatch(b *testing.B) {
 	n, mib, base := benchSizes()
-	needTool(b, "cabextract", "cabextract")
+	transformtest.NeedTool(b, "cabextract", "cabextract")
 	fx := buildLargeFixture(b, n, mib, base)
 	cabPath := patchCabinet(b, fx)
 	b.ResetTimer()
@@ -277,7 +278,7 @@ func BenchmarkCreate(b *testing.B) {
 	}
 	b.SetBytes(int64(mib) << 20)
 	b.StopTimer()
-	needTool(b, "msiextract", "msitools")
+	transformtest.NeedTool(b, "msiextract", "msitools")
 	out := filepath.Join(fx.root, "msiextract")
 	start := time.Now()
 	run(b, "", "msiextract", "-C", out, fx.v1)

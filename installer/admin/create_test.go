@@ -13,6 +13,7 @@ import (
 
 	"github.com/ohotfix/ohotfix/cab"
 	"github.com/ohotfix/ohotfix/msi"
+	"github.com/ohotfix/ohotfix/msi/transform/transformtest"
 )
 
 // TestCreateFromWixl builds the product with wixl (32- and 64-bit), makes
@@ -53,7 +54,7 @@ func TestCreateFromWixl(t *testing.T) {
 // checkImageDatabase reads an image database with msitools and our reader.
 func checkImageDatabase(t *testing.T, dbPath string, short, x64 bool) {
 	t.Helper()
-	needTool(t, "msiinfo", "msitools")
+	transformtest.NeedTool(t, "msiinfo", "msitools")
 	sum := run(t, "", "msiinfo", "suminfo", dbPath)
 	wantWC := "Source: 4 (4)"
 	if short {
@@ -82,7 +83,7 @@ func checkImageDatabase(t *testing.T, dbPath string, short, x64 bool) {
 			t.Errorf("File row keeps compression bits: %q", line)
 		}
 	}
-	needTool(t, "msidump", "msitools")
+	transformtest.NeedTool(t, "msidump", "msitools")
 	run(t, "", "msidump", "-d", t.TempDir(), "-t", dbPath)
 
 	im, err := OpenImage(dbPath)
@@ -155,7 +156,7 @@ func hasSourceSplit(t *testing.T, pkg string) bool {
 // lessmsi's expected listings where the README says they coincide (no
 // target:source split), and otherwise checks sizes and completeness.
 func TestCreateLessmsiLayouts(t *testing.T) {
-	dir := sharedDir(t, "msi/lessmsi")
+	dir := transformtest.Corpus(t, "msi/lessmsi")
 	cases := []struct {
 		msi    string
 		subset bool // the listing is a chosen subset of the files

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/ohotfix/ohotfix/msi/transform/transformtest"
 )
 
 // The test product: nested folders, short|long names, a target:source split
@@ -104,8 +106,8 @@ var newFilePaths = [2]string{"Source Tree Long/added in v2.txt", "SRCTRE~1/ADDED
 // 2 of the patch tests).
 func buildFixtureExtra(t testing.TB, dir, name, version string, x64, extra bool) (string, map[string][]byte) {
 	t.Helper()
-	needTool(t, "wixl", "wixl")
-	needTool(t, "msibuild", "msitools")
+	transformtest.NeedTool(t, "wixl", "wixl")
+	transformtest.NeedTool(t, "msibuild", "msitools")
 	src := fixtureSources(version)
 	extraXML := ""
 	if extra {

@@ -11,32 +11,6 @@ import (
 	"testing"
 )
 
-// sharedDir finds <module root>/../shared/testdata/sub (CI clones main with
-// shared/ beside it). Tests skip without it, except under CI=true.
-func sharedDir(t testing.TB, sub string) string {
-	t.Helper()
-	p := filepath.Join("..", "..", "..", "shared", "testdata", sub) // this package is <root>/installer/admin
-	if _, err := os.Stat(p); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("shared test corpus missing: %s", p)
-		}
-		t.Skipf("shared test corpus missing (%s); skipping", p)
-	}
-	abs, _ := filepath.Abs(p)
-	return abs
-}
-
-// needTool skips when a peer tool is missing (fails under CI=true).
-func needTool(t testing.TB, name, pkg string) {
-	t.Helper()
-	if _, err := exec.LookPath(name); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("%s not installed (Debian package %s)", name, pkg)
-		}
-		t.Skipf("%s not installed (Debian package %s)", name, pkg)
-	}
-}
-
 func run(t testing.TB, dir, name string, args ...string) string {
 	t.Helper()
 	cmd := exec.Command(name, args...)

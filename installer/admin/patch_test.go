@@ -14,6 +14,7 @@ import (
 	"github.com/ohotfix/ohotfix/bootstrap/exitcode"
 	"github.com/ohotfix/ohotfix/installer/lock"
 	"github.com/ohotfix/ohotfix/msi/patch"
+	"github.com/ohotfix/ohotfix/msi/transform/transformtest"
 )
 
 // patchFixture is v1 and v2 of the test product, the patch between them and
@@ -149,7 +150,7 @@ func checkPatchedDatabase(t *testing.T, imgMsi string, fx *patchFixture, short b
 	if im.ProductVersion != "1.0.1" || !im.IsAdmin || im.ShortNames != short || !containsFold(im.AppliedPatches, fx.Created.PatchCode) {
 		t.Errorf("patched image facts: %+v (patch %s)", im, fx.Created.PatchCode)
 	}
-	needTool(t, "msiinfo", "msitools")
+	transformtest.NeedTool(t, "msiinfo", "msitools")
 	media := run(t, "", "msiinfo", "export", imgMsi, "Media")
 	rows := strings.Split(strings.TrimSpace(media), "\n")[3:]
 	if len(rows) < 2 {
@@ -377,7 +378,7 @@ func init() {
 // read by the patch engine, applied to an image of another product: 1642
 // and nothing changes.
 func TestApplyRealPatchToOtherProduct(t *testing.T) {
-	dir := sharedDir(t, "msi/lessmsi")
+	dir := transformtest.Corpus(t, "msi/lessmsi")
 	img := filepath.Join(t.TempDir(), "image")
 	mustCreate(t, filepath.Join(dir, "msi_with_external_cab.msi"), img, false)
 	before := treeSnapshot(t, img)
