@@ -238,7 +238,7 @@ func displayName(name string) string {
 	}
 	var b strings.Builder
 	for i := 0; i < len(name); i++ {
-		if c := name[i]; c < 0x20 || c == 0x7f {
+		if c := name[i]; isControl(rune(c)) {
 			fmt.Fprintf(&b, `\x%02x`, c)
 		} else {
 			b.WriteByte(c)
@@ -264,10 +264,8 @@ func cabExtract(c *cli.Context) error {
 	}
 	opts := &cab.ExtractOptions{Filter: filter}
 	var total int64
-	for _, f := range r.Files {
-		if filter == nil || filter(f) {
-			total += f.Size
-		}
+	for _, f := range selectFiles(r, filter) {
+		total += f.Size
 	}
 	if bar := newProgressBar(c, total); bar != nil {
 		opts.Progress = func(n int64) { bar.Add64(n) }
@@ -310,12 +308,7 @@ func newProgressBar(c *cli.Context, total int64) *progressbar.ProgressBar {
 // folder is decoded once, in offset order, into a temporary spool file
 // which is then played back in listing order: linear time, bounded memory.
 func cabPipe(c *cli.Context, r *cab.Reader, filter func(*cab.File) bool) error {
-	var files []*cab.File
-	for _, f := range r.Files {
-		if filter == nil || filter(f) {
-			files = append(files, f)
-		}
-	}
+	files := selectFiles(r, filter)
 	if forwardInEachFolder(files) {
 		for _, f := range files {
 			if err := pipeMember(c.App.Writer, f); err != nil {
@@ -325,6 +318,21 @@ func cabPipe(c *cli.Context, r *cab.Reader, filter func(*cab.File) bool) error {
 		return nil
 	}
 	return pipeSpooled(c.App.Writer, files)
+}
+
+// selectFiles returns the members filter accepts (all when it is nil), in
+// listing order.
+func selectFiles(r *cab.Reader, filter func(*cab.File) bool) []*cab.File {
+	if filter == nil {
+		return r.Files
+	}
+	var files []*cab.File
+	for _, f := range r.Files {
+		if filter(f) {
+			files = append(files, f)
+		}
+	}
+	return files
 }
 
 // forwardInEachFolder reports whether, per folder, files never go back to
