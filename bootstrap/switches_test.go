@@ -1,8 +1,6 @@
 package bootstrap
 
 import (
-	"os"
-	"path/filepath"
 	"reflect"
 	"testing"
 
@@ -82,15 +80,14 @@ func TestNormalizeArgsErrors(t *testing.T) {
 	}
 }
 
+// "/tmp" names no switch and has no other '/': it is a path only because
+// it exists; "/no-such-thing-ohotfix" is neither and is refused.
 func TestSlashArgumentThatExistsIsAPath(t *testing.T) {
-	dir := t.TempDir()
-	old, _ := os.Getwd()
-	defer os.Chdir(old)
-	os.Chdir(dir)
-	os.WriteFile(filepath.Join(dir, "x"), nil, 0o644)
-	// "/x" names no switch; it is kept as a path only if it exists at /x.
-	_, err := NormalizeArgs([]string{"ohotfix", "/x"}, testSpec())
-	if _, statErr := os.Stat("/x"); statErr != nil && err == nil {
-		t.Errorf("/x accepted although neither a switch nor an existing path")
+	got, err := NormalizeArgs([]string{"ohotfix", "run", "/tmp"}, testSpec())
+	if err != nil || !reflect.DeepEqual(got[1:], []string{"run", "/tmp"}) {
+		t.Errorf("/tmp: %q %v", got, err)
+	}
+	if _, err := NormalizeArgs([]string{"ohotfix", "run", "/no-such-thing-ohotfix"}, testSpec()); exitcode.Of(err) != exitcode.InvalidCommandLine {
+		t.Errorf("/no-such-thing-ohotfix: %v", err)
 	}
 }
