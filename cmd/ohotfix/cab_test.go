@@ -99,20 +99,13 @@ func TestCabCLITestAndPipe(t *testing.T) {
 }
 
 func TestCabCLICreateExtractRoundTrip(t *testing.T) {
-	src := t.TempDir()
 	files := map[string][]byte{
 		"a.txt":         []byte("alpha\n"),
 		"sub/b.bin":     bytes.Repeat([]byte{1, 2, 3, 4, 5}, 40000),
 		"sub/deep/c.md": bytes.Repeat([]byte("# heading\nsome text\n"), 5000),
 		"zeros.dat":     make([]byte, 100000),
 	}
-	for name, data := range files {
-		p := filepath.Join(src, filepath.FromSlash(name))
-		os.MkdirAll(filepath.Dir(p), 0o755)
-		if err := os.WriteFile(p, data, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	src := writeTree(t, files)
 	for _, method := range []string{"mszip", "none"} {
 		out := filepath.Join(t.TempDir(), "out.cab")
 		if _, errOut, code := runCab(t, "create", "-o", out, "--compress", method, "--folder-size", "64K", "-C", src, "."); code != exitcode.Success {
@@ -203,18 +196,28 @@ func cabextractPath(t *testing.T) string {
 	return ce
 }
 
-// makeTestCab writes files (name → data) under a temp dir and stores them
-// with `cab create` into one MSZIP folder, in name order.
-func makeTestCab(t *testing.T, files map[string][]byte, extra ...string) string {
+// writeTree writes files (name → data, `/` separators) under a new temp
+// dir and returns it.
+func writeTree(t *testing.T, files map[string][]byte) string {
 	t.Helper()
 	src := t.TempDir()
 	for name, data := range files {
 		p := filepath.Join(src, filepath.FromSlash(name))
-		os.MkdirAll(filepath.Dir(p), 0o755)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
 		if err := os.WriteFile(p, data, 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
+	return src
+}
+
+// makeTestCab writes files (name → data) under a temp dir and stores them
+// with `cab create` into one MSZIP folder, in name order.
+func makeTestCab(t *testing.T, files map[string][]byte, extra ...string) string {
+	t.Helper()
+	src := writeTree(t, files)
 	out := filepath.Join(t.TempDir(), "t.cab")
 	args := append([]string{"create", "-o", out, "-C", src}, extra...)
 	if _, errOut, code := runCab(t, append(args, ".")...); code != exitcode.Success {
@@ -338,7 +341,9 @@ func TestCabCLIEscapesControlNames(t *testing.T) {
 	}
 	b = bytes.Replace(b, []byte("aXb.txt"), []byte("a\x1bb.txt"), 1)
 	b = bytes.Replace(b, []byte("cYd.txt"), []byte("c\x7fd.txt"), 1)
-	os.WriteFile(cabPath, b, 0o644)
+	if err := os.WriteFile(cabPath, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
 	list, _, _ := runCab(t, "list", cabPath)
 	test, _, _ := runCab(t, "test", cabPath)
 	ext, _, _ := runCab(t, "extract", "-d", t.TempDir(), cabPath)
@@ -375,8 +380,7 @@ func TestCabParseSize(t *testing.T) {
 
 // Two inputs stored under one name (any case) are refused, naming it.
 func TestCabCLICreateRefusesDuplicateNames(t *testing.T) {
-	src := t.TempDir()
-	os.WriteFile(filepath.Join(src, "a.txt"), []byte("a"), 0o644)
+	src := writeTree(t, map[string][]byte{"a.txt": []byte("a")})
 	out := filepath.Join(t.TempDir(), "b.cab")
 	_, errOut, code := runCab(t, "create", "-o", out, "-C", src, ".", ".")
 	if code != exitcode.InvalidCommandLine {
@@ -385,8 +389,7 @@ func TestCabCLICreateRefusesDuplicateNames(t *testing.T) {
 	if _, err := os.Stat(out); err == nil {
 		t.Error("refused create left an output file")
 	}
-	other := t.TempDir()
-	os.WriteFile(filepath.Join(other, "A.TXT"), []byte("b"), 0o644)
+	other := writeTree(t, map[string][]byte{"A.TXT": []byte("b")})
 	if _, _, code := runCab(t, "create", "-o", out, "-C", src, "a.txt", filepath.Join(other, "A.TXT")); code != exitcode.Success {
 		// Absolute paths keep their directories, so these differ.
 		t.Errorf("distinct names refused: %v", code)
