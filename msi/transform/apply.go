@@ -95,26 +95,53 @@ func (t *Transform) Apply(db *msi.Database, suppress ErrorFlags) error {
 	return nil
 }
 
-// rowStore is where records are applied: the msi.Table itself, or (for
-// many deletions, which the table API makes quadratic) an in-memory copy
-// written back in one go.
-type rowStore interface {
-	lookup(keys []any) (msi.Row, bool)
-	put(vals []any) error
-	remove(keys []any)
-	finish() error
+// tableStore applies records to a table. Deletions are collected and done
+// in one pass at the end (Table.Delete is linear, so deleting row by row
+// would be quadratic in big tables): a deleted row is invisible to later
+// lookups, and a later put of its key replaces it.
+type tableStore struct {
+	t    *msi.Table
+	cols []msi.Column
+	gone map[string]bool // rowKey of deleted rows
 }
 
-type tableStore struct{ t *msi.Table }
+// keyOf is the rowKey of the row with the given key values.
+func (s *tableStore) keyOf(keys []any) string {
+	row := make(msi.Row, len(s.cols))
+	k := 0
+	for i, c := range s.cols {
+		if c.Type.IsKey() && k < len(keys) {
+			row[i], _ = msi.ValueOf(keys[k])
+			k++
+		}
+	}
+	return rowKey(s.cols, row)
+}
 
-func (s tableStore) lookup(keys []any) (msi.Row, bool) { return s.t.Lookup(keys...) }
-func (s tableStore) put(vals []any) error              { return s.t.Put(vals...) }
-func (s tableStore) remove(keys []any)                 { s.t.Delete(keys...) }
-func (s tableStore) finish() error                     { return nil }
+func (s *tableStore) lookup(keys []any) (msi.Row, bool) {
+	if len(s.gone) > 0 && s.gone[s.keyOf(keys)] {
+		return nil, false
+	}
+	return s.t.Lookup(keys...)
+}
 
-// bulkThreshold is the number of deletions above which a table is
-// rewritten rather than changed row by row.
-const bulkThreshold = 16
+func (s *tableStore) put(keys, vals []any) error {
+	if err := s.t.Put(vals...); err != nil {
+		return err
+	}
+	if len(s.gone) > 0 {
+		delete(s.gone, s.keyOf(keys))
+	}
+	return nil
+}
+
+func (s *tableStore) remove(keys []any) { s.gone[s.keyOf(keys)] = true }
+
+func (s *tableStore) finish() {
+	if len(s.gone) > 0 {
+		s.t.DeleteWhere(func(r msi.Row) bool { return s.gone[rowKey(s.cols, r)] })
+	}
+}
 
 func (t *Transform) applyRecords(db *msi.Database, tc TableChange, suppress ErrorFlags) error {
 	tbl, err := db.Table(tc.Name)
@@ -125,18 +152,7 @@ func (t *Transform) applyRecords(db *msi.Database, tc TableChange, suppress Erro
 	if len(cols) != len(tc.Columns) {
 		return &ApplyError{Table: tc.Name, Msg: fmt.Sprintf("table has %d columns, the transform expects %d", len(cols), len(tc.Columns))}
 	}
-	deletes := 0
-	for i := range tc.Records {
-		if tc.Records[i].Op == OpDelete {
-			deletes++
-		}
-	}
-	var store rowStore = tableStore{tbl}
-	if deletes > bulkThreshold {
-		if store, err = newMemStore(db, tbl); err != nil {
-			return err
-		}
-	}
+	store := &tableStore{t: tbl, cols: cols, gone: map[string]bool{}}
 	for i := range tc.Records {
 		rec := &tc.Records[i]
 		keys := rec.Keys(cols)
@@ -182,13 +198,11 @@ func (t *Transform) applyRecords(db *msi.Database, tc TableChange, suppress Erro
 				vals[c] = msi.Null
 			}
 		}
-		if err := store.put(vals); err != nil {
+		if err := store.put(keys, vals); err != nil {
 			return &ApplyError{Table: tc.Name, Key: keyText(), Msg: err.Error()}
 		}
 	}
-	if err := store.finish(); err != nil {
-		return &ApplyError{Table: tc.Name, Msg: err.Error()}
-	}
+	store.finish()
 	return nil
 }
 
