@@ -1,7 +1,6 @@
 package bootstrap
 
 import (
-	"bytes"
 	"encoding/binary"
 	"fmt"
 	"io"
@@ -12,6 +11,7 @@ import (
 
 	"github.com/ohotfix/ohotfix/bootstrap/exitcode"
 	"github.com/ohotfix/ohotfix/cab"
+	"github.com/ohotfix/ohotfix/internal/atomicfile"
 )
 
 // A patch executable is the ohotfix binary with a cabinet of payloads
@@ -95,21 +95,55 @@ func PayloadFiles(dir string) ([]string, error) {
 }
 
 // Pack writes out = stub + a cabinet of files (names relative to dir) +
-// trailer, atomically. The stub is an ohotfix executable (for Windows, a
-// bin/ohotfix.exe build).
+// trailer, atomically and streaming (nothing is held in memory whole). The
+// stub is an ohotfix executable (for Windows, a bin/ohotfix.exe build);
+// repacking a packed executable replaces its payload.
 func Pack(stub, dir string, files []string, out string) error {
 	if len(files) == 0 {
 		return exitcode.New(exitcode.InvalidCommandLine, "nothing to pack in %s (want ohotfix.ini and .msp files)", dir)
 	}
-	var cabBuf bytes.Buffer
-	w := cab.NewWriter(&cabBuf)
+	exe, err := os.Open(stub)
+	if err != nil {
+		return err
+	}
+	defer exe.Close()
+	st, err := exe.Stat()
+	if err != nil {
+		return err
+	}
+	exeSize := st.Size()
+	if p, ok, _ := FindPayload(stub); ok {
+		exeSize = p.Offset
+	}
+	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
+		return err
+	}
+	return atomicfile.Write(out, 0o755, func(w io.Writer) error {
+		if _, err := io.CopyN(w, exe, exeSize); err != nil {
+			return err
+		}
+		cw := &countingWriter{w: w}
+		if err := writePayloadCab(cw, dir, files); err != nil {
+			return err
+		}
+		var t [trailerSize]byte
+		copy(t[:], payloadMagic)
+		binary.LittleEndian.PutUint64(t[8:], uint64(exeSize))
+		binary.LittleEndian.PutUint64(t[16:], uint64(cw.n))
+		_, err := w.Write(t[:])
+		return err
+	})
+}
+
+func writePayloadCab(w io.Writer, dir string, files []string) error {
+	cw := cab.NewWriter(w)
 	for _, name := range files {
 		src, err := os.Open(filepath.Join(dir, name))
 		if err != nil {
 			return err
 		}
 		st, _ := src.Stat()
-		fw, err := w.Create(&cab.FileHeader{Name: name, Modified: st.ModTime(), Attributes: cab.AttrArchive})
+		fw, err := cw.Create(&cab.FileHeader{Name: name, Modified: st.ModTime(), Attributes: cab.AttrArchive})
 		if err == nil {
 			_, err = io.Copy(fw, src)
 		}
@@ -118,20 +152,16 @@ func Pack(stub, dir string, files []string, out string) error {
 			return fmt.Errorf("pack %s: %w", name, err)
 		}
 	}
-	if err := w.Close(); err != nil {
-		return err
-	}
-	exe, err := os.ReadFile(stub)
-	if err != nil {
-		return err
-	}
-	if p, ok, _ := FindPayload(stub); ok {
-		exe = exe[:p.Offset] // repacking a packed executable replaces its payload
-	}
-	var t [trailerSize]byte
-	copy(t[:], payloadMagic)
-	binary.LittleEndian.PutUint64(t[8:], uint64(len(exe)))
-	binary.LittleEndian.PutUint64(t[16:], uint64(cabBuf.Len()))
-	data := append(append(exe, cabBuf.Bytes()...), t[:]...)
-	return WriteFileAtomic(out, data, 0o755)
+	return cw.Close()
+}
+
+type countingWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
 }
