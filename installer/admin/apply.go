@@ -311,7 +311,7 @@ func patchJobs(db *msi.Database, p *patch.Patch, dir string, short bool, res *Ap
 // summary follow the patch's PATCHNEW* properties as msiexec does for admin
 // images, and the patch is recorded in AppliedPatchTable.
 func updateImageDatabase(db *msi.Database, p *patch.Patch, patchPath string, res *ApplyResult) error {
-	if err := clearCompressionBits(db, nil); err != nil {
+	if err := clearCompressionBits(db); err != nil {
 		return err
 	}
 	if err := clearMediaCabinets(db); err != nil {

@@ -49,10 +49,10 @@ type CreateResult struct {
 // dir that are symbolic links are refused (1603); corrupt cabinet data is
 // an invalid package (1620).
 func Create(ctx context.Context, pkgPath, dir string, opts CreateOptions) (CreateResult, error) {
-	log := opts.Logger
-	if log == nil {
-		log = zap.NewNop()
+	if opts.Logger == nil {
+		opts.Logger = zap.NewNop()
 	}
+	log := opts.Logger
 	var res CreateResult
 	db, err := openPackage(pkgPath)
 	if err != nil {
@@ -84,10 +84,7 @@ func Create(ctx context.Context, pkgPath, dir string, opts CreateOptions) (Creat
 }
 
 func createLocked(ctx context.Context, db *msi.Database, si *msi.SummaryInfo, out *layout, pkgDir, dir string, opts CreateOptions, res CreateResult) (_ CreateResult, err error) {
-	log := opts.Logger
-	if log == nil {
-		log = zap.NewNop()
-	}
+	log := opts.Logger // set by Create
 	jobs, skipped, err := createJobs(db, si, out, pkgDir, dir, opts.ShortNames)
 	if err != nil {
 		return res, err
@@ -252,7 +249,7 @@ func isCompressed(si *msi.SummaryInfo, attrs int32) bool {
 // compression bits, no cabinets (the files now lie uncompressed in the
 // image), Word Count = administrative image (+ short names).
 func makeAdminDatabase(db *msi.Database, cabs *cabSet, short bool) error {
-	if err := clearCompressionBits(db, nil); err != nil {
+	if err := clearCompressionBits(db); err != nil {
 		return err
 	}
 	if err := clearMediaCabinets(db); err != nil {
@@ -277,8 +274,8 @@ func makeAdminDatabase(db *msi.Database, cabs *cabSet, short bool) error {
 }
 
 // clearCompressionBits removes msidbFileAttributesCompressed and
-// Noncompressed from File rows (only those of keys when keys is not nil).
-func clearCompressionBits(db *msi.Database, keys map[string]bool) error {
+// Noncompressed from every File row: an image holds its files uncompressed.
+func clearCompressionBits(db *msi.Database) error {
 	if !db.HasTable("File") {
 		return nil
 	}
@@ -298,9 +295,6 @@ func clearCompressionBits(db *msi.Database, keys map[string]bool) error {
 	for _, r := range t.Rows() {
 		a, ok := r[ai].Int()
 		if !ok || a&(attrCompressed|attrNoncompressed) == 0 {
-			continue
-		}
-		if keys != nil && !keys[r[ki].Str()] {
 			continue
 		}
 		todo = append(todo, change{r[ki].Str(), a &^ (attrCompressed | attrNoncompressed)})
