@@ -16,21 +16,24 @@ func wireBackends(o *bootstrap.Options) {
 		return o.Interactive && askYesNo(*o, msg+" [y/N] ")
 	}}
 	readOnly := o.ReadOnly
-	o.NewBackend = func(cfg *bootstrap.Config, logs *bootstrap.Logs) (bootstrap.Backend, error) {
-		b, err := newBackend(cfg, logs)
-		if ab, ok := b.(*bootstrap.AdminBackend); ok {
-			ab.ReadOnly = readOnly
+	// The installer for the configuration: ohotfix's own admin-image
+	// engine, or Windows Installer for client updates.
+	o.NewBackend = func(cfg *bootstrap.Config, _ *bootstrap.Logs) (bootstrap.Backend, error) {
+		if cfg.AdminMode() {
+			b := bootstrap.NewAdminBackend(cfg)
+			b.ReadOnly = readOnly
+			return b, nil
 		}
-		return b, err
+		return bootstrap.UnsupportedBackend{Reason: bootstrap.ClientUnsupportedReason()}, nil
 	}
 	o.Lock = func(ctx context.Context, cfg *bootstrap.Config, logs *bootstrap.Logs) (func(), error) {
 		opts := lock.Options{Timeout: lock.WaitFromSeconds(cfg.InstallerWaitSeconds), Logf: logs.Log.Sugar().Infof}
 		if !cfg.Quiet() && o.Stdout != nil {
 			last := ""
-			opts.OnBusy = func(b lock.Busy) bool {
-				if msg := fmt.Sprintf("waiting for another installation to finish: %s (up to %s more)", b.Holder, b.Remaining.Round(time.Second)); b.Holder.String() != last {
-					fmt.Fprintln(o.Stdout, msg)
-					last = b.Holder.String()
+			opts.OnBusy = func(b lock.Busy) bool { // say it once per holder
+				if holder := b.Holder.String(); holder != last {
+					fmt.Fprintf(o.Stdout, "waiting for another installation to finish: %s (up to %s more)\n", holder, b.Remaining.Round(time.Second))
+					last = holder
 				}
 				return true
 			}
@@ -41,13 +44,4 @@ func wireBackends(o *bootstrap.Options) {
 		}
 		return func() { h.Release() }, nil
 	}
-}
-
-// newBackend picks the installer for the configuration: ohotfix's own
-// admin-image engine, or Windows Installer for client updates.
-func newBackend(cfg *bootstrap.Config, logs *bootstrap.Logs) (bootstrap.Backend, error) {
-	if cfg.AdminMode() {
-		return bootstrap.NewAdminBackend(cfg), nil
-	}
-	return bootstrap.UnsupportedBackend{Reason: bootstrap.ClientUnsupportedReason()}, nil
 }
