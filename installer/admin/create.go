@@ -128,11 +128,7 @@ func createLocked(ctx context.Context, db *msi.Database, si *msi.SummaryInfo, ou
 			return exitcode.New(exitcode.PackageInvalid, "reading %s: %w", j.Dst, err)
 		}
 		defer r.Close()
-		var mt time.Time
-		if j.Member != nil {
-			mt = j.Member.Modified
-		}
-		if err := writeAtomic(j.Dst, r, j.Size, mt); err != nil {
+		if err := writeAtomic(j.Dst, r, j.Size, j.modTime()); err != nil {
 			if errors.Is(err, cab.ErrFormat) {
 				// Corrupt cabinet data is a bad package, not a failed write.
 				return exitcode.New(exitcode.PackageInvalid, "the package's cabinet is corrupt: %w", err)

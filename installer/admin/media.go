@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/ohotfix/ohotfix/cab"
 	"github.com/ohotfix/ohotfix/msi"
@@ -118,6 +119,15 @@ func (j copyJob) open() (io.ReadCloser, error) {
 		return io.NopCloser(bytes.NewReader(j.Data)), nil
 	}
 	return os.Open(j.Src)
+}
+
+// modTime is the time a copied file gets: its cabinet member's date, else
+// zero (the writer leaves the time of writing).
+func (j copyJob) modTime() time.Time {
+	if j.Member != nil {
+		return j.Member.Modified
+	}
+	return time.Time{}
 }
 
 // folderKey groups jobs whose members share a cabinet folder, so that each

@@ -64,11 +64,7 @@ func transact(ctx context.Context, imageDir string, jobs []copyJob, last *copyJo
 			return exitcode.New(exitcode.PatchInvalid, "reading the new %s: %w", j.Dst, err)
 		}
 		defer r.Close()
-		var mt time.Time
-		if j.Member != nil {
-			mt = j.Member.Modified
-		}
-		if err := pool.write(p, r, j.Size, mt); err != nil {
+		if err := pool.write(p, r, j.Size, j.modTime()); err != nil {
 			return err
 		}
 		log.Debug("admin: staged", zap.String("file", j.Dst), zap.Int64("size", j.Size))
