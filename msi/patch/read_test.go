@@ -31,9 +31,6 @@ func TestRealPatches(t *testing.T) {
 			}
 			for _, pr := range pairs {
 				t.Logf("pair %s: T %s\n#T %s", pr.Name, pr.Transform.Info, pr.PatchTransform.Info)
-				for _, tr := range []any{pr.Transform, pr.PatchTransform} {
-					_ = tr
-				}
 				ch, err := pr.PatchTransform.Changes(nil)
 				if err != nil {
 					t.Fatal(err)
@@ -56,12 +53,21 @@ func TestRealPatches(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			t.Logf("media %v", media)
+			if len(media) != 1 || media[0].Cabinet != "#"+c.cab || !media[0].Embedded() {
+				t.Errorf("media %v, want one embedded #%s", media, c.cab)
+			}
 			files, err := p.Files(nil)
 			if err != nil {
 				t.Fatal(err)
 			}
-			t.Logf("files %+v", files)
+			if len(files) == 0 {
+				t.Error("no files")
+			}
+			for _, f := range files {
+				if f.Cabinet != c.cab {
+					t.Errorf("file %+v not in %s", f, c.cab)
+				}
+			}
 		})
 	}
 }
