@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -181,12 +182,9 @@ func (c *Config) parse(data []byte, source string) error {
 		return exitcode.New(exitcode.InvalidCommandLine, "%s: %v", source, err)
 	}
 	f, err := ini.LoadSources(ini.LoadOptions{
-		Insensitive:                false,
-		InsensitiveKeys:            true,
-		IgnoreInlineComment:        true, // values such as URLs may hold ';' or '#'
-		AllowPythonMultilineValues: false,
-		SpaceBeforeInlineComment:   true,
-		SkipUnrecognizableLines:    true,
+		InsensitiveKeys:         true, // key names come back lower-cased
+		IgnoreInlineComment:     true, // values such as URLs may hold ';' or '#'
+		SkipUnrecognizableLines: true,
 	}, normalizeINI(data))
 	if err != nil {
 		return exitcode.New(exitcode.InvalidCommandLine, "%s: not a valid ini file: %v", source, err)
@@ -204,16 +202,13 @@ func (c *Config) parse(data []byte, source string) error {
 			Allowed: "an [OHotfix] section holding the settings (none was found)"})
 	}
 	present := map[string]string{}
-	if sec != nil {
-		for _, k := range sec.Keys() {
-			present[strings.ToLower(strings.TrimSpace(k.Name()))] = strings.TrimSpace(k.Value())
-		}
+	for _, k := range sec.Keys() {
+		present[strings.TrimSpace(k.Name())] = strings.TrimSpace(k.Value())
 	}
-	known := map[string]bool{}
 	for _, k := range keys {
 		lk := strings.ToLower(k.name)
-		known[lk] = true
 		v, ok := present[lk]
+		delete(present, lk)
 		if !ok {
 			c.Missing = append(c.Missing, k.name)
 			continue
@@ -226,13 +221,10 @@ func (c *Config) parse(data []byte, source string) error {
 			return err
 		}
 	}
-	if sec != nil {
-		for _, k := range sec.Keys() {
-			if !known[strings.ToLower(strings.TrimSpace(k.Name()))] {
-				c.Unknown = append(c.Unknown, strings.TrimSpace(k.Name()))
-			}
-		}
+	for name := range present { // what is left is not ours
+		c.Unknown = append(c.Unknown, name)
 	}
+	sort.Strings(c.Unknown)
 	return nil
 }
 
