@@ -5,6 +5,8 @@ import (
 	"encoding/binary"
 	"io"
 	"testing"
+
+	"github.com/ohotfix/ohotfix/cab/internal/rawcab"
 )
 
 // TestTranslateE8 checks the CAB E8 rules on hand-computed cases: the
@@ -43,7 +45,7 @@ func TestTranslateE8(t *testing.T) {
 // not translated. The decoder is made to believe 1 GiB precedes a stream
 // whose encoder translated calls, so the translated bytes must come out.
 func TestE8NotPastOneGiB(t *testing.T) {
-	data := testInputs(t)["code"][:100<<10]
+	data := rawcab.Executable(t, 2<<20)[:100<<10]
 	stream, _ := encodeLZX(data, encodeOptions{
 		windowBits: 17, e8Size: 12000000, blockTypes: []int{blockUncompressed, blockVerbatim}, blockSizes: []int{50000}, chain: 4,
 	})

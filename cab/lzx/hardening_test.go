@@ -7,12 +7,14 @@ import (
 	"math/rand"
 	"testing"
 	"testing/iotest"
+
+	"github.com/ohotfix/ohotfix/cab/internal/rawcab"
 )
 
 // mixedStream is a small stream with every block type, E8 translation and
 // blocks spanning frames, from the test encoder.
 func mixedStream(t *testing.T) (data, stream []byte) {
-	data = testInputs(t)["code"][:300<<10]
+	data = rawcab.Executable(t, 2<<20)[:300<<10]
 	stream, _ = encodeLZX(data, encodeOptions{
 		windowBits: 16, e8Size: 12000000,
 		blockTypes: []int{blockVerbatim, blockUncompressed, blockAligned},
@@ -33,7 +35,7 @@ func decodeAll(src io.Reader, windowBits int, size int64) ([]byte, error) {
 // io.ErrUnexpectedEOF, or (when only final padding was cut) still decodes
 // correctly.
 func TestTruncated(t *testing.T) {
-	code := testInputs(t)["code"]
+	code := rawcab.Executable(t, 2<<20)
 	for i, mix := range [][]int{{blockVerbatim}, {blockAligned}, {blockVerbatim, blockUncompressed, blockAligned}} {
 		data := code[i*(256<<10) : (i+1)*(256<<10)]
 		stream, _ := encodeLZX(data, encodeOptions{
