@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ohotfix/ohotfix/cab/internal/rawcab"
 )
 
 // testMember is a member to write and expect back.
@@ -142,19 +144,6 @@ func TestWriterRejects(t *testing.T) {
 	}
 }
 
-// needTool returns the path of an external tool or skips (fails on CI).
-func needTool(t testing.TB, name, pkg string) string {
-	t.Helper()
-	p, err := exec.LookPath(name)
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("%s not installed (Debian package %s)", name, pkg)
-		}
-		t.Skipf("%s not installed (Debian package %s)", name, pkg)
-	}
-	return p
-}
-
 // compareTree checks that dir holds exactly the members' bytes.
 func compareTree(t *testing.T, tool, dir string, members []testMember) {
 	t.Helper()
@@ -192,7 +181,7 @@ func TestWriterInterop(t *testing.T) {
 				{"7zz", "7zip", []string{"t", path}, func(out string) []string { return []string{"x", "-y", "-o" + out, path} }},
 			}
 			for _, tool := range tools {
-				bin := needTool(t, tool.bin, tool.pkg)
+				bin := rawcab.NeedTool(t, tool.bin, tool.pkg)
 				if tool.test != nil {
 					if out, err := exec.Command(bin, tool.test...).CombinedOutput(); err != nil {
 						t.Errorf("%s %v: %v\n%s", tool.bin, tool.test, err, out)
@@ -212,7 +201,7 @@ func TestWriterInterop(t *testing.T) {
 // TestReadGcabOutput: cabinets gcab writes (made here, with and without
 // MSZIP) read back to the same bytes.
 func TestReadGcabOutput(t *testing.T) {
-	gcab := needTool(t, "gcab", "gcab")
+	gcab := rawcab.NeedTool(t, "gcab", "gcab")
 	members := mixedMembers(3, 1)
 	src := t.TempDir()
 	var names []string

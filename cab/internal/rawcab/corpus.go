@@ -64,19 +64,22 @@ func Cabextract(tb testing.TB, cabPath, name string) []byte {
 	return stdout.Bytes()
 }
 
-// cabextractPath returns cabextract's path. It skips the test when
-// cabextract is not installed, or fails it when CI=true.
-func cabextractPath(tb testing.TB) string {
+// NeedTool returns the path of the external tool name (from Debian package
+// pkg). It skips the test when the tool is not installed, or fails it when
+// CI=true: CI must run every interop check.
+func NeedTool(tb testing.TB, name, pkg string) string {
 	tb.Helper()
-	bin, err := exec.LookPath("cabextract")
+	bin, err := exec.LookPath(name)
 	if err != nil {
 		if os.Getenv("CI") == "true" {
-			tb.Fatal("cabextract not installed (Debian package cabextract)")
+			tb.Fatalf("%s not installed (Debian package %s)", name, pkg)
 		}
-		tb.Skip("cabextract not installed (Debian package cabextract)")
+		tb.Skipf("%s not installed (Debian package %s)", name, pkg)
 	}
 	return bin
 }
+
+func cabextractPath(tb testing.TB) string { return NeedTool(tb, "cabextract", "cabextract") }
 
 // ExpectFailure decodes every folder of the given method in the named
 // corpus cabinets with decode and requires an error that matches want
