@@ -65,7 +65,8 @@ func adminCommand() *cli.Command {
 	}
 }
 
-// adminLogger logs to the error stream: Info lines always, every file with -v.
+// adminLogger logs to the error stream: warnings and errors; with -v every
+// line down to Debug (each file).
 func adminLogger(c *cli.Context) *zap.Logger {
 	level := zapcore.WarnLevel
 	if c.Bool("verbose") {
@@ -90,11 +91,12 @@ func adminCreate(c *cli.Context) error {
 		return err
 	}
 	dir := c.String("directory")
-	if err := admin.RecoverLog(dir, adminLogger(c)); err != nil {
+	log := adminLogger(c)
+	if err := admin.RecoverLog(dir, log); err != nil {
 		return err
 	}
 	start := time.Now()
-	res, err := admin.Create(c.Context, args[0], dir, admin.CreateOptions{ShortNames: c.Bool("short-names"), Logger: adminLogger(c)})
+	res, err := admin.Create(c.Context, args[0], dir, admin.CreateOptions{ShortNames: c.Bool("short-names"), Logger: log})
 	if err != nil {
 		return err
 	}
@@ -170,7 +172,6 @@ func adminRecover(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	c.Set("verbose", "true")
 	return admin.RecoverLog(dir, adminLogger(c))
 }
 

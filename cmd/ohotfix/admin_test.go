@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/ohotfix/ohotfix/msi/transform/transformtest"
 )
 
 const adminTestWxs = `<?xml version="1.0" encoding="utf-8"?>
@@ -28,16 +30,15 @@ const adminTestWxs = `<?xml version="1.0" encoding="utf-8"?>
 // adminTestPackage builds version v of a two-file product with wixl.
 func adminTestPackage(t *testing.T, dir, v, aText string) string {
 	t.Helper()
-	if _, err := exec.LookPath("wixl"); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("wixl not installed (Debian package wixl)")
-		}
-		t.Skip("wixl not installed (Debian package wixl)")
+	transformtest.NeedTool(t, "wixl", "wixl")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
 	}
-	os.MkdirAll(dir, 0o755)
-	os.WriteFile(filepath.Join(dir, "a.txt"), []byte(aText), 0o644)
-	os.WriteFile(filepath.Join(dir, "b.txt"), []byte("b stays\n"), 0o644)
-	os.WriteFile(filepath.Join(dir, "p.wxs"), []byte(fmt.Sprintf(adminTestWxs, v)), 0o644)
+	for name, text := range map[string]string{"a.txt": aText, "b.txt": "b stays\n", "p.wxs": fmt.Sprintf(adminTestWxs, v)} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
 	out := filepath.Join(dir, "product.msi")
 	cmd := exec.Command("wixl", "-o", out, "p.wxs")
 	cmd.Dir = dir
