@@ -59,13 +59,31 @@ func (p *Patch) Media(db *msi.Database) ([]Media, error) {
 	if err != nil {
 		return nil, err
 	}
-	var out []Media
-	for _, pr := range pairs {
+	pch, err := patchChanges(pairs, db)
+	if err != nil {
+		return nil, err
+	}
+	return mediaOf(pairs, pch), nil
+}
+
+// patchChanges decodes the patch transform of every pair, once.
+func patchChanges(pairs []Pair, db *msi.Database) ([]map[string]transform.TableChange, error) {
+	out := make([]map[string]transform.TableChange, len(pairs))
+	for i, pr := range pairs {
 		ch, err := tableChanges(pr.PatchTransform, db)
 		if err != nil {
 			return nil, invalid(err, "patch transform #%s", pr.Name)
 		}
-		tc, ok := ch["Media"]
+		out[i] = ch
+	}
+	return out, nil
+}
+
+// mediaOf lists the Media rows the decoded patch transforms insert.
+func mediaOf(pairs []Pair, pch []map[string]transform.TableChange) []Media {
+	var out []Media
+	for i, pr := range pairs {
+		tc, ok := pch[i]["Media"]
 		if !ok || tc.Err != nil {
 			continue
 		}
@@ -79,7 +97,7 @@ func (p *Patch) Media(db *msi.Database) ([]Media, error) {
 			})
 		}
 	}
-	return out, nil
+	return out
 }
 
 // OpenCabinet opens a cabinet stream of the patch, named as in a Media row
@@ -117,21 +135,22 @@ type File struct {
 // or standard schemas when db is nil). Members without a File record
 // (PatchWiz's "filler") have Known false.
 func (p *Patch) Files(db *msi.Database) ([]File, error) {
-	media, err := p.Media(db)
-	if err != nil {
-		return nil, err
-	}
 	pairs, err := p.Pairs()
 	if err != nil {
 		return nil, err
 	}
+	pch, err := patchChanges(pairs, db)
+	if err != nil {
+		return nil, err
+	}
+	media := mediaOf(pairs, pch)
 	recs := map[string]*File{}
-	for _, pr := range pairs {
-		for _, t := range []*transform.Transform{pr.Transform, pr.PatchTransform} {
-			ch, err := tableChanges(t, db)
-			if err != nil {
-				return nil, invalid(err, "transform %s", pr.Name)
-			}
+	for i, pr := range pairs {
+		tch, err := tableChanges(pr.Transform, db)
+		if err != nil {
+			return nil, invalid(err, "transform %s", pr.Name)
+		}
+		for _, ch := range []map[string]transform.TableChange{tch, pch[i]} {
 			tc, ok := ch["File"]
 			if !ok || tc.Err != nil {
 				continue
