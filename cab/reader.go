@@ -410,16 +410,15 @@ func (r *fileReader) Read(p []byte) (int, error) {
 	r.remaining -= int64(n)
 	if err == io.EOF {
 		if r.remaining > 0 {
-			err = wrapErr(ErrTruncated, io.ErrUnexpectedEOF, "folder %d ends inside %q", r.f.Folder.Index, r.f.Name)
+			err = r.truncated()
 		} else {
 			err = nil
 		}
 	}
 	if err != nil {
-		r.err = err
-		r.fs = nil // a failed stream is not returned to the folder
+		return n, r.fail(err)
 	}
-	return n, err
+	return n, nil
 }
 
 // WriteTo lets io.Copy pull whole decoded blocks without an extra buffer.
@@ -439,20 +438,27 @@ func (r *fileReader) WriteTo(w io.Writer) (int64, error) {
 			n, werr := w.Write(chunk)
 			total += int64(n)
 			if werr != nil {
-				r.err = werr
-				r.fs = nil
-				return total, werr
+				return total, r.fail(werr)
 			}
 		}
 		if err == io.EOF && r.remaining > 0 {
-			err = wrapErr(ErrTruncated, io.ErrUnexpectedEOF, "folder %d ends inside %q", r.f.Folder.Index, r.f.Name)
+			err = r.truncated()
 		}
 		if err != nil && err != io.EOF {
-			r.err = err
-			r.fs = nil
-			return total, err
+			return total, r.fail(err)
 		}
 	}
+}
+
+// fail makes err sticky; a failed stream is not returned to the folder.
+func (r *fileReader) fail(err error) error {
+	r.err = err
+	r.fs = nil
+	return err
+}
+
+func (r *fileReader) truncated() error {
+	return wrapErr(ErrTruncated, io.ErrUnexpectedEOF, "folder %d ends inside %q", r.f.Folder.Index, r.f.Name)
 }
 
 func (r *fileReader) release() {
