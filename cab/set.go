@@ -38,7 +38,7 @@ func OpenSet(path string) (*Reader, error) {
 func DirOpener(dir string) Opener {
 	var index map[string]string
 	return func(name string) (io.ReaderAt, int64, error) {
-		base := filepath.Base(strings.ReplaceAll(name, `\`, "/"))
+		base := storedBase(name)
 		if base == "." || base == "/" || base == ".." {
 			return nil, 0, os.ErrNotExist
 		}
@@ -70,6 +70,12 @@ func DirOpener(dir string) Opener {
 	}
 }
 
+// storedBase is the file name part of a cabinet name stored in a header,
+// whose directory separators may be `\` or `/`.
+func storedBase(name string) string {
+	return filepath.Base(strings.ReplaceAll(name, `\`, "/"))
+}
+
 // namedFile lets the set reader name a cabinet after the file it came from.
 type namedFile struct{ *os.File }
 
@@ -96,7 +102,7 @@ func NewSetReader(r io.ReaderAt, size int64, open Opener) (*Reader, error) {
 		if prev {
 			name = from.PrevCabinet
 		}
-		key := strings.ToLower(filepath.Base(strings.ReplaceAll(name, `\`, "/")))
+		key := strings.ToLower(storedBase(name))
 		if name == "" || seen[key] || len(cabs) >= maxSetCabinets {
 			return nil, nil
 		}
