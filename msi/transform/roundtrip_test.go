@@ -114,7 +114,7 @@ func opsPerTable(t *testing.T, path string) map[string]map[Op]int {
 	return ops
 }
 
-// A larger synthetic pair: many deletions take the bulk (rewrite) path.
+// A larger synthetic pair: many deletions, done in one pass after the records.
 func TestDiffRoundTripSynthetic(t *testing.T) {
 	dir := t.TempDir()
 	v1, v2, err := transformtest.Synthetic{Files: 200, Registry: 3000, Changed: 10}.Build(dir)
