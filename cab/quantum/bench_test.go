@@ -75,10 +75,7 @@ func quantumCode(tb testing.TB) ([]byte, [][]byte) {
 // BenchmarkQuantumCode decodes 4 MiB of executable code (block mode).
 func BenchmarkQuantumCode(b *testing.B) {
 	data, frames := quantumCode(b)
-	blocks := make([]rawcab.Block, len(frames))
-	for i, f := range frames {
-		blocks[i].Data = f
-	}
+	blocks := asBlocks(frames)
 	b.SetBytes(int64(len(data)))
 	for b.Loop() {
 		r, err := NewBlockReader(&folderBlocks{blocks}, 21, int64(len(data)))

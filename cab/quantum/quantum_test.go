@@ -16,6 +16,16 @@ type folderBlocks struct {
 	blocks []rawcab.Block
 }
 
+// asBlocks makes the test encoder's frames, one per block, a folder's
+// blocks.
+func asBlocks(frames [][]byte) []rawcab.Block {
+	blocks := make([]rawcab.Block, len(frames))
+	for i, f := range frames {
+		blocks[i].Data = f
+	}
+	return blocks
+}
+
 func (f *folderBlocks) NextBlock() ([]byte, error) {
 	if len(f.blocks) == 0 {
 		return nil, io.EOF

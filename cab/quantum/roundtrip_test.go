@@ -37,10 +37,7 @@ func TestRoundTripCabextract(t *testing.T) {
 				if ref := rawcab.Cabextract(t, path, "data.bin"); !bytes.Equal(ref, data) {
 					t.Fatalf("cabextract does not reproduce the input (%d vs %d bytes): test encoder bug", len(ref), len(data))
 				}
-				blocks := make([]rawcab.Block, len(frames))
-				for i, f := range frames {
-					blocks[i].Data = f
-				}
+				blocks := asBlocks(frames)
 				r, err := NewBlockReader(&folderBlocks{blocks}, wb, int64(len(data)))
 				if err != nil {
 					t.Fatal(err)

@@ -23,10 +23,7 @@ func TestSpeedVersusCabextract(t *testing.T) {
 	if err := rawcab.WriteCab(path, "data.bin", data, 21<<8|7<<4|2, frames); err != nil {
 		t.Fatal(err)
 	}
-	blocks := make([]rawcab.Block, len(frames))
-	for i, f := range frames {
-		blocks[i].Data = f
-	}
+	blocks := asBlocks(frames)
 	devnull, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
 	if err != nil {
 		t.Fatal(err)
