@@ -10,30 +10,8 @@ import (
 	"testing"
 
 	"github.com/ohotfix/ohotfix/bootstrap/exitcode"
+	"github.com/ohotfix/ohotfix/msi/transform/transformtest"
 )
-
-// msiCorpus returns a file of shared/testdata (beside the module root).
-func msiCorpus(t *testing.T, rel string) string {
-	t.Helper()
-	p, _ := filepath.Abs(filepath.Join("..", "..", "..", "shared", "testdata", rel))
-	if _, err := os.Stat(p); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("corpus file missing: %s", p)
-		}
-		t.Skipf("corpus file missing: %s", p)
-	}
-	return p
-}
-
-func msiNeed(t *testing.T, tool string) {
-	t.Helper()
-	if _, err := exec.LookPath(tool); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("%s missing (Debian package msitools)", tool)
-		}
-		t.Skipf("%s missing (Debian package msitools)", tool)
-	}
-}
 
 // runMsi runs the app in process and returns stdout, stderr and the status.
 func runMsi(t *testing.T, args ...string) (string, string, int) {
@@ -45,7 +23,7 @@ func runMsi(t *testing.T, args ...string) (string, string, int) {
 
 func peer(t *testing.T, name string, args ...string) string {
 	t.Helper()
-	msiNeed(t, name)
+	transformtest.NeedTool(t, name, "msitools")
 	cmd := exec.Command(name, args...)
 	cmd.Dir = t.TempDir() // msiinfo export drops binary cells in ./<Table>/
 	out, err := cmd.Output()
@@ -62,7 +40,7 @@ func sortedLines(s string) string {
 }
 
 func TestMsiCLIAgainstMsitools(t *testing.T) {
-	tiny := msiCorpus(t, "generated/tiny.msi")
+	tiny := transformtest.Corpus(t, "generated/tiny.msi")
 	out, _, st := runMsi(t, "info", tiny)
 	if st != 0 || out != peer(t, "msiinfo", "suminfo", tiny) {
 		t.Errorf("info (status %d):\n%s", st, out)
