@@ -13,7 +13,6 @@ import (
 const (
 	attrNoncompressed = 0x2000
 	attrCompressed    = 0x4000
-	attrPatchAdded    = 0x1000
 )
 
 // imageFile is one File row placed in an image.
