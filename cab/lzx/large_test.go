@@ -5,7 +5,6 @@ import (
 	"crypto/md5"
 	"encoding/hex"
 	"io"
-	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -63,9 +62,7 @@ func TestLargeFilesCab(t *testing.T) {
 // checks the md5 given in the corpus README. It takes several seconds, so it
 // only runs when OHOTFIX_LARGE_TESTS=1.
 func TestLargeFilesLZX(t *testing.T) {
-	if os.Getenv("OHOTFIX_LARGE_TESTS") != "1" {
-		t.Skip("set OHOTFIX_LARGE_TESTS=1 to decode the two 2 GiB LZX folders")
-	}
+	rawcab.RequireLarge(t, "decode the two 2 GiB LZX folders")
 	inner := innerLargeCab(t)
 	for _, i := range []int{1, 2} {
 		f := &inner.Folders[i]

@@ -17,9 +17,7 @@ import (
 // same folders (an executable, and the 2 GiB LZX:21 folder of
 // large-files.cab) and logs MB/s. Only with OHOTFIX_LARGE_TESTS=1.
 func TestSpeedVersusCabextract(t *testing.T) {
-	if os.Getenv("OHOTFIX_LARGE_TESTS") != "1" {
-		t.Skip("set OHOTFIX_LARGE_TESTS=1 to time against cabextract")
-	}
+	rawcab.RequireLarge(t, "time against cabextract")
 	dir := t.TempDir()
 	data, stream, frames := executableSample(t)
 	exePath := filepath.Join(dir, "exe.cab")
@@ -49,11 +47,7 @@ func TestSpeedVersusCabextract(t *testing.T) {
 		cases = cases[:1] // the executable only
 	}
 	// Both decoders write to /dev/null (cabextract -p does).
-	devnull, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer devnull.Close()
+	devnull := rawcab.DevNull(t)
 	for _, c := range cases {
 		ours := rawcab.BestOf(9, func() time.Duration {
 			before := rawcab.SelfCPU()

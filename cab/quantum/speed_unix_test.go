@@ -4,7 +4,6 @@ package quantum
 
 import (
 	"io"
-	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -15,20 +14,14 @@ import (
 // TestSpeedVersusCabextract times this decoder and cabextract (CPU time) on
 // 4 MiB of Quantum-compressed code. Only with OHOTFIX_LARGE_TESTS=1.
 func TestSpeedVersusCabextract(t *testing.T) {
-	if os.Getenv("OHOTFIX_LARGE_TESTS") != "1" {
-		t.Skip("set OHOTFIX_LARGE_TESTS=1 to time against cabextract")
-	}
+	rawcab.RequireLarge(t, "time against cabextract")
 	data, frames := quantumCode(t)
 	path := filepath.Join(t.TempDir(), "code.cab")
 	if err := rawcab.WriteCab(path, "data.bin", data, 21<<8|7<<4|2, frames); err != nil {
 		t.Fatal(err)
 	}
 	blocks := asBlocks(frames)
-	devnull, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer devnull.Close()
+	devnull := rawcab.DevNull(t)
 	ours := rawcab.BestOf(5, func() time.Duration {
 		before := rawcab.SelfCPU()
 		r, _ := NewBlockReader(&folderBlocks{blocks}, 21, int64(len(data)))

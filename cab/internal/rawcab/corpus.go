@@ -38,6 +38,15 @@ func CorpusDir(tb testing.TB) string {
 	return corpus
 }
 
+// RequireLarge skips the test unless OHOTFIX_LARGE_TESTS=1: what says
+// what the test would do.
+func RequireLarge(tb testing.TB, what string) {
+	tb.Helper()
+	if os.Getenv("OHOTFIX_LARGE_TESTS") != "1" {
+		tb.Skip("set OHOTFIX_LARGE_TESTS=1 to " + what)
+	}
+}
+
 // OpenCorpus parses a cabinet of the corpus, given relative to CorpusDir.
 func OpenCorpus(tb testing.TB, rel string) *Cabinet {
 	tb.Helper()
