@@ -22,15 +22,7 @@ var lzxSeedCabs = []string{
 // FuzzLZX: any input either decodes to exactly size bytes or fails with
 // ErrCorrupt/ErrParam, without panicking or hanging.
 func FuzzLZX(f *testing.F) {
-	for _, name := range lzxSeedCabs {
-		cab := rawcab.OpenCorpus(f, name)
-		for _, folder := range cab.Folders {
-			if folder.Method() == rawcab.MethodLZX {
-				payload := folder.Payload()
-				f.Add(payload[:min(len(payload), 4096)], folder.WindowBits(), min(folder.UncompressedSize(), 1<<20))
-			}
-		}
-	}
+	rawcab.AddSeeds(f, lzxSeedCabs, rawcab.MethodLZX, 1<<20)
 	// Streams from the test encoder: every block type, E8, several frames.
 	text := rawcab.Text(70000)[:70000]
 	for i, mix := range [][]int{{blockVerbatim}, {blockAligned, blockUncompressed}, {blockUncompressed, blockVerbatim}} {

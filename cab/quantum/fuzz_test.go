@@ -19,15 +19,7 @@ var quantumSeedCabs = []string{
 // FuzzQuantum: any input, in stream mode and as a single block, either
 // decodes to exactly size bytes or fails with ErrCorrupt/ErrParam.
 func FuzzQuantum(f *testing.F) {
-	for _, name := range quantumSeedCabs {
-		cab := rawcab.OpenCorpus(f, name)
-		for _, folder := range cab.Folders {
-			if folder.Method() == rawcab.MethodQuantum {
-				payload := folder.Payload()
-				f.Add(payload[:min(len(payload), 4096)], folder.WindowBits(), min(folder.UncompressedSize(), 1<<18))
-			}
-		}
-	}
+	rawcab.AddSeeds(f, quantumSeedCabs, rawcab.MethodQuantum, 1<<18)
 	// A frame from the test encoder, at a window that wraps inside it.
 	text := rawcab.Text(20000)[:20000]
 	f.Add(encodeQuantum(text, 10)[0], 10, int64(len(text)))

@@ -90,6 +90,22 @@ func NeedTool(tb testing.TB, name, pkg string) string {
 
 func cabextractPath(tb testing.TB) string { return NeedTool(tb, "cabextract", "cabextract") }
 
+// AddSeeds adds every folder of method in the named corpus cabinets to a
+// decoder fuzzer's seed corpus as (first 4 KiB of payload, window bits,
+// uncompressed size capped at maxSize).
+func AddSeeds(f *testing.F, names []string, method int, maxSize int64) {
+	f.Helper()
+	for _, name := range names {
+		cab := OpenCorpus(f, name)
+		for _, folder := range cab.Folders {
+			if folder.Method() == method {
+				payload := folder.Payload()
+				f.Add(payload[:min(len(payload), 4096)], folder.WindowBits(), min(folder.UncompressedSize(), maxSize))
+			}
+		}
+	}
+}
+
 // ExpectFailure decodes every folder of the given method in the named
 // corpus cabinets with decode and requires an error that matches want
 // (errors.Is); a cabinet without such a folder is an error too. It is the shared body of the decoders' corrupt-sample tests.
