@@ -191,8 +191,17 @@ func createJobs(db *msi.Database, si *msi.SummaryInfo, out *layout, pkgDir, dir 
 	if err != nil {
 		return nil, 0, exitcode.Wrap(exitcode.PackageInvalid, err)
 	}
+	fail := func(err error) (*createPlan, int, error) {
+		cabs.Close()
+		return nil, 0, exitcode.Wrap(exitcode.PackageInvalid, err)
+	}
 	p := &createPlan{cabs: cabs}
-	var src *layout // the package's own layout, for uncompressed files
+	// The package's own layout, for uncompressed files: the image's when
+	// both use the same names, else built on first need.
+	var src *layout
+	if short == si.ShortNames() {
+		src = out
+	}
 	seen := map[string]bool{}
 	skipped := 0
 	for _, f := range out.Files {
@@ -204,15 +213,13 @@ func createJobs(db *msi.Database, si *msi.SummaryInfo, out *layout, pkgDir, dir 
 		if isCompressed(si, f.Attributes) {
 			m, err := cabs.member(f.Key, f.Sequence)
 			if err != nil {
-				cabs.Close()
-				return nil, 0, exitcode.Wrap(exitcode.PackageInvalid, err)
+				return fail(err)
 			}
 			j.Member, j.Size = m, m.Size
 		} else {
 			if src == nil {
 				if src, err = buildLayout(db, si.ShortNames()); err != nil {
-					cabs.Close()
-					return nil, 0, exitcode.Wrap(exitcode.PackageInvalid, err)
+					return fail(err)
 				}
 			}
 			j.Src = filepath.Join(pkgDir, filepath.FromSlash(src.Files[src.ByKey[f.Key]].RelPath))
