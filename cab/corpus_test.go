@@ -4,29 +4,16 @@ import (
 	"crypto/md5"
 	"encoding/hex"
 	"io"
-	"os"
 	"path/filepath"
-	"runtime"
 	"testing"
+
+	"github.com/ohotfix/ohotfix/cab/internal/rawcab"
 )
 
-// corpusDir returns shared/testdata/<sub>, found beside the module root
-// (CI clones the repo next to shared/), or skips the test when absent.
+// corpusDir returns shared/testdata/<sub> or skips (fails on CI).
 func corpusDir(t testing.TB, sub string) string {
 	t.Helper()
-	_, file, _, _ := runtime.Caller(0)
-	root := filepath.Dir(filepath.Dir(file)) // the module root
-	for _, base := range []string{filepath.Join(root, "..", "shared", "testdata"), filepath.Join(root, "shared", "testdata")} {
-		d := filepath.Join(base, sub)
-		if fi, err := os.Stat(d); err == nil && fi.IsDir() {
-			return d
-		}
-	}
-	if os.Getenv("CI") == "true" {
-		t.Fatalf("test corpus shared/testdata/%s not found beside the module root", sub)
-	}
-	t.Skipf("test corpus shared/testdata/%s not found beside the module root; skipping", sub)
-	return ""
+	return rawcab.TestdataDir(t, sub)
 }
 
 func openCorpus(t testing.TB, sub, name string) *Reader {

@@ -14,6 +14,14 @@ import (
 // fails it when the environment variable CI is "true".
 func CorpusDir(tb testing.TB) string {
 	tb.Helper()
+	return TestdataDir(tb, "cab")
+}
+
+// TestdataDir returns shared/testdata/<sub>, found beside the module root
+// (CI clones the repository next to shared/) or inside it. It skips the
+// test when the folder is absent, or fails it when CI=true.
+func TestdataDir(tb testing.TB, sub string) string {
+	tb.Helper()
 	dir, err := os.Getwd()
 	if err != nil {
 		tb.Fatal(err)
@@ -28,14 +36,17 @@ func CorpusDir(tb testing.TB) string {
 		}
 		dir = parent
 	}
-	corpus := filepath.Join(dir, "..", "shared", "testdata", "cab")
-	if _, err := os.Stat(corpus); err != nil {
-		if os.Getenv("CI") == "true" {
-			tb.Fatalf("CAB corpus missing at %s", corpus)
+	for _, base := range []string{filepath.Join(dir, "..", "shared", "testdata"), filepath.Join(dir, "shared", "testdata")} {
+		d := filepath.Join(base, sub)
+		if fi, err := os.Stat(d); err == nil && fi.IsDir() {
+			return d
 		}
-		tb.Skipf("CAB corpus missing at %s (shared/testdata beside the repository)", corpus)
 	}
-	return corpus
+	if os.Getenv("CI") == "true" {
+		tb.Fatalf("test corpus shared/testdata/%s not found beside the module root", sub)
+	}
+	tb.Skipf("test corpus shared/testdata/%s not found beside the module root; skipping", sub)
+	return ""
 }
 
 // RequireLarge skips the test unless OHOTFIX_LARGE_TESTS=1: what says
