@@ -55,28 +55,23 @@ func cellInt(tc transform.TableChange, r transform.Record, col string) int {
 // product database the patch is decoded against (nil: standard schemas,
 // enough for inspection).
 func (p *Patch) Media(db *msi.Database) ([]Media, error) {
-	pairs, err := p.Pairs()
-	if err != nil {
-		return nil, err
-	}
-	pch, err := patchChanges(pairs, db)
-	if err != nil {
-		return nil, err
-	}
-	return mediaOf(pairs, pch), nil
+	_, _, media, err := p.pairsAndMedia(db)
+	return media, err
 }
 
-// patchChanges decodes the patch transform of every pair, once.
-func patchChanges(pairs []Pair, db *msi.Database) ([]map[string]transform.TableChange, error) {
-	out := make([]map[string]transform.TableChange, len(pairs))
-	for i, pr := range pairs {
-		ch, err := tableChanges(pr.PatchTransform, db)
-		if err != nil {
-			return nil, invalid(err, "patch transform #%s", pr.Name)
-		}
-		out[i] = ch
+// pairsAndMedia opens the pairs, decodes each patch transform once (pch[i]
+// is pairs[i]'s) and lists the Media rows they insert.
+func (p *Patch) pairsAndMedia(db *msi.Database) (pairs []Pair, pch []map[string]transform.TableChange, media []Media, err error) {
+	if pairs, err = p.Pairs(); err != nil {
+		return nil, nil, nil, err
 	}
-	return out, nil
+	pch = make([]map[string]transform.TableChange, len(pairs))
+	for i, pr := range pairs {
+		if pch[i], err = tableChanges(pr.PatchTransform, db); err != nil {
+			return nil, nil, nil, invalid(err, "patch transform #%s", pr.Name)
+		}
+	}
+	return pairs, pch, mediaOf(pairs, pch), nil
 }
 
 // mediaOf lists the Media rows the decoded patch transforms insert.
@@ -135,15 +130,10 @@ type File struct {
 // or standard schemas when db is nil). Members without a File record
 // (PatchWiz's "filler") have Known false.
 func (p *Patch) Files(db *msi.Database) ([]File, error) {
-	pairs, err := p.Pairs()
+	pairs, pch, media, err := p.pairsAndMedia(db)
 	if err != nil {
 		return nil, err
 	}
-	pch, err := patchChanges(pairs, db)
-	if err != nil {
-		return nil, err
-	}
-	media := mediaOf(pairs, pch)
 	recs := map[string]*File{}
 	for i, pr := range pairs {
 		tch, err := tableChanges(pr.Transform, db)
