@@ -50,26 +50,10 @@ func openCabinets(db *msi.Database, pkgDir string) (*cabSet, error) {
 			continue
 		}
 		m := &mediaCab{DiskID: r.DiskID, LastSeq: r.LastSequence, Name: r.Cabinet}
-		if stream, ok := strings.CutPrefix(r.Cabinet, "#"); ok {
-			m.Embedded = true
-			ra, size, err := db.OpenStream(stream)
-			if err != nil {
-				s.Close()
-				return nil, fmt.Errorf("cabinet stream %q of Media row %d: %w", stream, r.DiskID, err)
-			}
-			if m.rd, err = cab.NewReader(ra, size); err != nil {
-				s.Close()
-				return nil, fmt.Errorf("cabinet stream %q: %w", stream, err)
-			}
-		} else {
-			if err := checkSegment("Media cabinet", filepath.Base(r.Cabinet)); err != nil || filepath.IsAbs(r.Cabinet) || strings.Contains(r.Cabinet, "..") {
-				s.Close()
-				return nil, &LayoutError{What: "Media " + fmt.Sprint(r.DiskID), Msg: fmt.Sprintf("cabinet name %q leaves the package folder", r.Cabinet)}
-			}
-			if m.rd, err = cab.OpenSet(filepath.Join(pkgDir, filepath.FromSlash(strings.ReplaceAll(r.Cabinet, `\`, "/")))); err != nil {
-				s.Close()
-				return nil, fmt.Errorf("external cabinet %q: %w", r.Cabinet, err)
-			}
+		m.Embedded = strings.HasPrefix(r.Cabinet, "#")
+		if m.rd, err = openMediaCabinet(db, pkgDir, r); err != nil {
+			s.Close()
+			return nil, err
 		}
 		m.members = make(map[string]*cab.File, len(m.rd.Files))
 		for _, f := range m.rd.Files {
@@ -78,6 +62,30 @@ func openCabinets(db *msi.Database, pkgDir string) (*cabSet, error) {
 		s.media = append(s.media, m)
 	}
 	return s, nil
+}
+
+// openMediaCabinet opens the cabinet of one Media row: a `#name` stream of
+// db, or a file (and the rest of its set) under pkgDir, never outside it.
+func openMediaCabinet(db *msi.Database, pkgDir string, r patch.MediaRow) (*cab.Reader, error) {
+	if stream, ok := strings.CutPrefix(r.Cabinet, "#"); ok {
+		ra, size, err := db.OpenStream(stream)
+		if err != nil {
+			return nil, fmt.Errorf("cabinet stream %q of Media row %d: %w", stream, r.DiskID, err)
+		}
+		rd, err := cab.NewReader(ra, size)
+		if err != nil {
+			return nil, fmt.Errorf("cabinet stream %q: %w", stream, err)
+		}
+		return rd, nil
+	}
+	if err := checkSegment("Media cabinet", filepath.Base(r.Cabinet)); err != nil || filepath.IsAbs(r.Cabinet) || strings.Contains(r.Cabinet, "..") {
+		return nil, &LayoutError{What: "Media " + fmt.Sprint(r.DiskID), Msg: fmt.Sprintf("cabinet name %q leaves the package folder", r.Cabinet)}
+	}
+	rd, err := cab.OpenSet(filepath.Join(pkgDir, filepath.FromSlash(strings.ReplaceAll(r.Cabinet, `\`, "/"))))
+	if err != nil {
+		return nil, fmt.Errorf("external cabinet %q: %w", r.Cabinet, err)
+	}
+	return rd, nil
 }
 
 // member finds the cabinet member holding File key (sequence seq): first in
