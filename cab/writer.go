@@ -42,10 +42,9 @@ type Writer struct {
 	// memory ("" : os.TempDir()).
 	TempDir string
 
-	w       io.Writer
-	started bool
-	closed  bool
-	err     error
+	w      io.Writer
+	closed bool
+	err    error
 
 	folders []*writerFolder
 	files   []*writerFile
@@ -87,7 +86,7 @@ func (w *Writer) Create(h *FileHeader) (io.Writer, error) {
 	if w.closed {
 		return nil, errors.New("cab: Create after Close")
 	}
-	if !w.started {
+	if w.pipe == nil { // the first Create starts the compressors
 		if err := w.start(); err != nil {
 			return nil, err
 		}
@@ -142,7 +141,6 @@ func (w *Writer) start() error {
 		workers = runtime.GOMAXPROCS(0)
 	}
 	w.pipe = newPipeline(w.Method, w.Level, w.DataReserve, workers, w.TempDir)
-	w.started = true
 	w.folders = []*writerFolder{{}}
 	w.block = w.pipe.buffers.get(blockSize)
 	return nil
@@ -204,13 +202,14 @@ func (w *Writer) Close() error {
 		return w.err
 	}
 	w.closed = true
-	if w.err != nil {
+	if w.err != nil || len(w.files) == 0 {
+		// A refused first Create may have started the compressors.
 		if w.pipe != nil {
 			w.pipe.abort()
 		}
-		return w.err
-	}
-	if !w.started || len(w.files) == 0 {
+		if w.err != nil {
+			return w.err
+		}
 		return newErr(ErrFormat, "a cabinet needs at least one file")
 	}
 	w.flushBlock()

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -141,6 +142,28 @@ func TestWriterRejects(t *testing.T) {
 	w.Method = MethodLZX
 	if _, err := w.Create(&FileHeader{Name: "x"}); !errors.Is(err, ErrUnsupported) {
 		t.Errorf("LZX writer: %v", err)
+	}
+}
+
+// A Close after only refused Creates reports the empty cabinet and stops
+// the compressors the first Create started (no goroutines left behind).
+func TestWriterCloseStopsCompressors(t *testing.T) {
+	before := runtime.NumGoroutine()
+	w := NewWriter(&bytes.Buffer{})
+	w.Workers = 8
+	if _, err := w.Create(&FileHeader{Name: ""}); !errors.Is(err, ErrUnsafeName) {
+		t.Fatalf("empty name: %v", err)
+	}
+	if err := w.Close(); !errors.Is(err, ErrFormat) {
+		t.Fatalf("Close: %v, want ErrFormat", err)
+	}
+	// The workers have returned; give the runtime a moment to retire them.
+	deadline := time.Now().Add(2 * time.Second)
+	for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
+		time.Sleep(time.Millisecond)
+	}
+	if n := runtime.NumGoroutine(); n > before {
+		t.Errorf("%d goroutines after Close, %d before", n, before)
 	}
 }
 
