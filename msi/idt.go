@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/ohotfix/ohotfix/internal/atomicfile"
 )
 
 // IDT is the tab-separated text form of a table used by msidb/msibuild and
@@ -412,7 +414,7 @@ func (db *Database) Export(dir string, opt ExportOptions) error {
 		}
 	}
 	for _, f := range idts {
-		if err := writeFileAtomic(f.path, func(w io.Writer) error { _, err := w.Write(f.text); return err }); err != nil {
+		if err := atomicfile.WriteFile(f.path, f.text, 0o644); err != nil {
 			return err
 		}
 	}
@@ -426,7 +428,7 @@ func (db *Database) Export(dir string, opt ExportOptions) error {
 		if err := os.MkdirAll(filepath.Dir(f.path), 0o755); err != nil {
 			return err
 		}
-		if err := writeFileAtomic(f.path, func(w io.Writer) error { _, err := w.Write(data); return err }); err != nil {
+		if err := atomicfile.WriteFile(f.path, data, 0o644); err != nil {
 			return err
 		}
 	}
@@ -450,25 +452,4 @@ func safeFileName(s string) string {
 		s = "_" + s
 	}
 	return s
-}
-
-func writeFileAtomic(path string, fill func(io.Writer) error) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".idt-*")
-	if err != nil {
-		return err
-	}
-	if err := fill(tmp); err != nil {
-		tmp.Close()
-		os.Remove(tmp.Name())
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		os.Remove(tmp.Name())
-		return err
-	}
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-		os.Remove(tmp.Name())
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
 }
