@@ -138,6 +138,8 @@ func TestCabCLICreateExtractRoundTrip(t *testing.T) {
 			}
 		} else if os.Getenv("CI") == "true" {
 			t.Fatal("cabextract missing (Debian package cabextract)")
+		} else {
+			t.Log("cabextract missing (Debian package cabextract): interop check not run")
 		}
 	}
 }
