@@ -29,23 +29,19 @@ func (q quantumBlocks) NextBlock() ([]byte, error) {
 // blockSizes returns the folder's uncompressed size as the sum of its
 // blocks' cbUncomp, walking only the CFDATA headers. LZX must be told the
 // exact length of the last frame (it changes the E8 translation of its
-// last bytes), which the file list only implies. The walk reads 64 KiB
-// windows, so folders of small blocks cost a few reads, not one per block.
+// last bytes), which the file list only implies. An aheadReader keeps
+// folders of small blocks to a few reads, not one per block.
 func (fo *Folder) blockSizes() (int64, bool) {
 	var total int64
-	buf := make([]byte, 64<<10)
+	var ar aheadReader
+	var hdr [dataHeaderSize]byte
 	for _, s := range fo.segments {
+		ar.reset(s.cab.r)
 		pos := s.offset
-		var winStart, winEnd int64 // buf holds [winStart, winEnd)
 		for range s.numBlocks {
-			if pos < winStart || pos+dataHeaderSize > winEnd {
-				n, err := s.cab.r.ReadAt(buf, pos)
-				if n < dataHeaderSize && err != nil {
-					return 0, false
-				}
-				winStart, winEnd = pos, pos+int64(n)
+			if _, err := ar.ReadAt(hdr[:], pos); err != nil {
+				return 0, false
 			}
-			hdr := buf[pos-winStart:]
 			total += int64(binary.LittleEndian.Uint16(hdr[6:]))
 			pos += int64(dataHeaderSize+s.cab.DataReserve) + int64(binary.LittleEndian.Uint16(hdr[4:]))
 		}

@@ -217,8 +217,9 @@ func readCabinet(ra io.ReaderAt, off, size int64) (*Cabinet, error) {
 		return nil, wrapErr(ErrTruncated, io.ErrUnexpectedEOF, "%d file entries at offset %d", h.NumFiles, pos)
 	}
 	c.files = make([]*rawFile, h.NumFiles)
+	ahead := &aheadReader{r: c.r}
 	for i := range c.files {
-		fb, err := readFull(c.r, pos, fileEntrySize, "file entry")
+		fb, err := readFull(ahead, pos, fileEntrySize, "file entry")
 		if err != nil {
 			return nil, err
 		}
@@ -230,7 +231,7 @@ func readCabinet(ra io.ReaderAt, off, size int64) (*Cabinet, error) {
 		date, tm := br.u16(), br.u16()
 		f.Attributes = br.u16()
 		f.Modified = msdosTime(date, tm)
-		name, next, err := readString(c.r, pos+fileEntrySize, c.size, "file name")
+		name, next, err := readString(ahead, pos+fileEntrySize, c.size, "file name")
 		if err != nil {
 			return nil, err
 		}
