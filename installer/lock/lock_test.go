@@ -290,6 +290,9 @@ func TestSymlinkRefused(t *testing.T) {
 			}
 			path := filepath.Join(dir, ImageLockName)
 			if err := os.Symlink(victim, path); err != nil {
+				if os.Getenv("CI") == "true" { // CI's Linux runners always can: a skip would hide the check
+					t.Fatal("symlinks not available:", err)
+				}
 				t.Skip("symlinks not available:", err)
 			}
 			_, err := AcquireFile(context.Background(), path, Options{Timeout: NoWait})

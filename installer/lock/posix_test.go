@@ -18,6 +18,9 @@ func TestNoFollowOpen(t *testing.T) {
 		t.Fatal(err)
 	}
 	if err := os.Symlink(victim, link); err != nil {
+		if os.Getenv("CI") == "true" { // CI's Linux runners always can: a skip would hide the check
+			t.Fatal("symlinks not available:", err)
+		}
 		t.Skip("symlinks not available:", err)
 	}
 	l := newFileLocker(link)
