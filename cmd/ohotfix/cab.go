@@ -21,6 +21,7 @@ import (
 
 	"github.com/ohotfix/ohotfix/bootstrap/exitcode"
 	"github.com/ohotfix/ohotfix/cab"
+	"github.com/ohotfix/ohotfix/internal/atomicfile"
 )
 
 func init() { registerCommand(cabCommand) }
@@ -523,45 +524,33 @@ func cabCreate(c *cli.Context) error {
 		return err
 	}
 	out := c.String("output")
-	tmp, err := os.CreateTemp(filepath.Dir(out), "."+filepath.Base(out)+".*.tmp")
-	if err != nil {
-		return exitcode.Wrap(exitcode.Fatal, err)
-	}
-	defer os.Remove(tmp.Name())
-	bw := bufio.NewWriterSize(tmp, 1<<20)
-	w := cab.NewWriter(bw)
-	w.Method = method
-	w.Level = c.Int("level")
-	w.FolderSize = folderSize
-	w.FolderPerFile = c.Bool("folder-per-file")
-	w.TempDir = filepath.Dir(out)
-	for _, in := range inputs {
-		if err := addFile(w, in); err != nil {
-			tmp.Close()
-			w.Close()
-			if errors.Is(err, cab.ErrFormat) || errors.Is(err, cab.ErrUnsafeName) {
-				return exitcode.Wrap(exitcode.InvalidCommandLine, err)
+	err := atomicfile.Write(out, 0o644, func(f io.Writer) error {
+		bw := bufio.NewWriterSize(f, 1<<20)
+		w := cab.NewWriter(bw)
+		w.Method = method
+		w.Level = c.Int("level")
+		w.FolderSize = folderSize
+		w.FolderPerFile = c.Bool("folder-per-file")
+		w.TempDir = filepath.Dir(out)
+		for _, in := range inputs {
+			if err := addFile(w, in); err != nil {
+				w.Close()
+				if errors.Is(err, cab.ErrFormat) || errors.Is(err, cab.ErrUnsafeName) {
+					return exitcode.Wrap(exitcode.InvalidCommandLine, err)
+				}
+				return err
 			}
-			return exitcode.Wrap(exitcode.Fatal, err)
 		}
+		if err := w.Close(); err != nil {
+			return err
+		}
+		return bw.Flush()
+	})
+	var coded *exitcode.Error
+	if errors.As(err, &coded) {
+		return err
 	}
-	err = w.Close()
-	if err == nil {
-		err = bw.Flush()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Chmod(tmp.Name(), 0o644) // CreateTemp made it private
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), out)
-	}
-	if err != nil {
-		return exitcode.Wrap(exitcode.Fatal, err)
-	}
-	return nil
+	return exitcode.Wrap(exitcode.Fatal, err)
 }
 
 // refuseDuplicateNames fails with 1639 when two inputs would be stored
