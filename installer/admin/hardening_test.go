@@ -88,8 +88,7 @@ func TestCreateCorruptCabinet(t *testing.T) {
 	pkg, _ := buildFixture(t, filepath.Join(work, "pkg"), "product", "1.0.0", false)
 	corruptCabinet(t, pkg)
 	img := filepath.Join(work, "image")
-	os.MkdirAll(filepath.Join(img, "Source Tree Long"), 0o755)
-	os.WriteFile(filepath.Join(img, "Source Tree Long", "mine.txt"), []byte("kept\n"), 0o644)
+	writeTree(t, img, map[string]string{"Source Tree Long/mine.txt": "kept\n"})
 	before := treeSnapshot(t, img)
 	_, err := Create(context.Background(), pkg, img, CreateOptions{})
 	if exitcode.Of(err) != exitcode.PackageInvalid || !errors.Is(err, cab.ErrFormat) {
@@ -106,9 +105,7 @@ func TestCreateFailureRemovesWhatItWrote(t *testing.T) {
 	pkg, _ := buildFixture(t, filepath.Join(work, "pkg"), "product", "1.0.0", false)
 	img := filepath.Join(work, "image")
 	// A folder where the database goes: the last step fails.
-	os.MkdirAll(filepath.Join(img, "product.msi"), 0o755)
-	os.WriteFile(filepath.Join(img, "product.msi", "x"), []byte("x"), 0o644)
-	os.WriteFile(filepath.Join(img, "other.txt"), []byte("other\n"), 0o644)
+	writeTree(t, img, map[string]string{"product.msi/x": "x", "other.txt": "other\n"})
 	before := treeSnapshot(t, img)
 	_, err := Create(context.Background(), pkg, img, CreateOptions{})
 	if exitcode.Of(err) != exitcode.Fatal || !strings.Contains(err.Error(), "database") {
@@ -170,7 +167,9 @@ func TestCreateRefusesFolderLinks(t *testing.T) {
 	work := t.TempDir()
 	pkg, src := buildFixture(t, filepath.Join(work, "pkg"), "product", "1.0.0", false)
 	img := filepath.Join(work, "image")
-	os.MkdirAll(filepath.Join(img, "Source Tree Long"), 0o755)
+	if err := os.MkdirAll(filepath.Join(img, "Source Tree Long"), 0o755); err != nil {
+		t.Fatal(err)
+	}
 	outside := outsideLink(t, img, "Source Tree Long")
 	_, err := Create(context.Background(), pkg, img, CreateOptions{})
 	if exitcode.Of(err) != exitcode.Fatal || err == nil || !strings.Contains(err.Error(), filepath.Join(img, "Source Tree Long")) {

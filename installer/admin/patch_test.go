@@ -173,13 +173,7 @@ func checkPatchedDatabase(t *testing.T, imgMsi string, fx *patchFixture, short b
 
 func copyTree(t testing.TB, src, dst string) {
 	t.Helper()
-	for rel, data := range treeSnapshot(t, src) {
-		p := filepath.Join(dst, filepath.FromSlash(rel))
-		os.MkdirAll(filepath.Dir(p), 0o755)
-		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	writeTree(t, dst, treeSnapshot(t, src))
 }
 
 // TestApplyPatchRefusals: a patch for another product (1642), a package that
@@ -192,13 +186,12 @@ func TestApplyPatchRefusals(t *testing.T) {
 	var pkgs [2]string
 	for i, src := range []string{fx.V1, fx.V2} {
 		d := filepath.Join(other, []string{"v1", "v2"}[i])
-		os.MkdirAll(d, 0o755)
 		b, err := os.ReadFile(src)
 		if err != nil {
 			t.Fatal(err)
 		}
 		pkgs[i] = filepath.Join(d, "product.msi")
-		os.WriteFile(pkgs[i], b, 0o644)
+		writeTree(t, d, map[string]string{"product.msi": string(b)})
 		run(t, d, "msibuild", pkgs[i], "-q", "UPDATE `Property` SET `Value`='{99999999-2222-3333-4444-555555555555}' WHERE `Property`='ProductCode'")
 	}
 	otherMsp := filepath.Join(work, "other.msp")
