@@ -7,9 +7,10 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/ohotfix/ohotfix/internal/atomicfile"
 )
 
 // Holder describes who holds a lock.
@@ -94,29 +95,14 @@ func readRecord(path string) (h Holder, ok bool) {
 }
 
 // writeRecord replaces the record at path atomically (temp file + rename), so
-// a reader sees the old record or the new one, never half of one.
+// a reader sees the old record or the new one, never half of one. It is
+// readable by waiters of other users (it holds nothing secret).
 func writeRecord(path string, h Holder) error {
 	data, err := json.Marshal(h)
 	if err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-	if err != nil {
-		return err
-	}
-	_, werr := tmp.Write(append(data, '\n'))
-	cerr := tmp.Close()
-	if err := errors.Join(werr, cerr); err != nil {
-		os.Remove(tmp.Name())
-		return err
-	}
-	// Readable by waiters of other users (the record holds nothing secret).
-	_ = os.Chmod(tmp.Name(), 0o644)
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		os.Remove(tmp.Name())
-		return err
-	}
-	return nil
+	return atomicfile.WriteFile(path, append(data, '\n'), 0o644)
 }
 
 // removeRecord deletes the record at path if it is still ours.

@@ -290,8 +290,8 @@ func (c *creator) findChanges() error {
 func (c *creator) normalize() error {
 	c.diskID, c.first = 1, 1
 	for _, m := range c.tsrc.media {
-		c.diskID = max(c.diskID, m.disk+1)
-		c.first = max(c.first, m.last+1)
+		c.diskID = max(c.diskID, m.DiskID+1)
+		c.first = max(c.first, m.LastSequence+1)
 	}
 	for _, f := range c.tsrc.files {
 		c.first = max(c.first, f.seq+1)

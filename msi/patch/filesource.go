@@ -82,24 +82,6 @@ func ReadMedia(db *msi.Database) ([]MediaRow, error) {
 	return out, nil
 }
 
-// mediaRow is a Media row as patch creation keeps it.
-type mediaRow struct {
-	disk, last int
-	cabinet    string
-}
-
-func readMedia(db *msi.Database) ([]mediaRow, error) {
-	rows, err := ReadMedia(db)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]mediaRow, len(rows))
-	for i, r := range rows {
-		out[i] = mediaRow{r.DiskID, r.LastSequence, r.Cabinet}
-	}
-	return out, nil
-}
-
 // source reads the files of a package: from its cabinets (embedded streams
 // or cabinet files beside it) or, for uncompressed files, from the source
 // tree laid out by the Directory table below dir.
@@ -107,7 +89,7 @@ type source struct {
 	db         *msi.Database
 	dir        string
 	files      map[string]*fileRow
-	media      []mediaRow
+	media      []MediaRow
 	compressed bool // package default (Word Count bit 1)
 	shortNames bool // Word Count bit 0
 	dirs       map[string][2]string
@@ -119,7 +101,7 @@ func newSource(db *msi.Database, dir string) (*source, error) {
 	if s.files, err = readFiles(db); err != nil {
 		return nil, err
 	}
-	if s.media, err = readMedia(db); err != nil {
+	if s.media, err = ReadMedia(db); err != nil {
 		return nil, err
 	}
 	si, err := db.Summary()
@@ -148,10 +130,10 @@ func (s *source) each(fn func(f *fileRow, r io.Reader) error) error {
 			continue
 		}
 		m := s.mediaFor(f.seq)
-		if m == nil || m.cabinet == "" {
+		if m == nil || m.Cabinet == "" {
 			return fmt.Errorf("file %s (sequence %d) is compressed but no Media row with a cabinet covers it", f.key, f.seq)
 		}
-		byCab[m.cabinet] = append(byCab[m.cabinet], f)
+		byCab[m.Cabinet] = append(byCab[m.Cabinet], f)
 	}
 	cabs := make([]string, 0, len(byCab))
 	for c := range byCab {
@@ -182,9 +164,9 @@ func (s *source) each(fn func(f *fileRow, r io.Reader) error) error {
 	return nil
 }
 
-func (s *source) mediaFor(seq int) *mediaRow {
+func (s *source) mediaFor(seq int) *MediaRow {
 	for i := range s.media {
-		if seq <= s.media[i].last {
+		if seq <= s.media[i].LastSequence {
 			return &s.media[i]
 		}
 	}
