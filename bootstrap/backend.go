@@ -4,7 +4,7 @@ import (
 	"context"
 	"runtime"
 
-	"github.com/ohotfix/ohotfix/bootstrap/exitcode"
+	"github.com/ohotfix/ohotfix/exitcode"
 	"github.com/ohotfix/ohotfix/checks"
 )
 

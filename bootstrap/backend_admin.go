@@ -7,7 +7,7 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/ohotfix/ohotfix/bootstrap/exitcode"
+	"github.com/ohotfix/ohotfix/exitcode"
 	"github.com/ohotfix/ohotfix/checks"
 	"github.com/ohotfix/ohotfix/installer/admin"
 	"github.com/ohotfix/ohotfix/installer/lock"

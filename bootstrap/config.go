@@ -16,7 +16,7 @@ import (
 	"golang.org/x/text/transform"
 	"gopkg.in/ini.v1"
 
-	"github.com/ohotfix/ohotfix/bootstrap/exitcode"
+	"github.com/ohotfix/ohotfix/exitcode"
 )
 
 // Section is the one section of ohotfix.ini.

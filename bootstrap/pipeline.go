@@ -12,7 +12,7 @@ import (
 
 	"go.uber.org/zap"
 
-	"github.com/ohotfix/ohotfix/bootstrap/exitcode"
+	"github.com/ohotfix/ohotfix/exitcode"
 )
 
 // Pipeline runs Detect → Plan → Apply → Report for one folder of patches.

@@ -1,7 +1,7 @@
 package bootstrap
 
 import (
-	"github.com/ohotfix/ohotfix/bootstrap/exitcode"
+	"github.com/ohotfix/ohotfix/exitcode"
 	"github.com/ohotfix/ohotfix/checks"
 )
 

@@ -3,7 +3,7 @@ package bootstrap
 import (
 	"errors"
 
-	"github.com/ohotfix/ohotfix/bootstrap/exitcode"
+	"github.com/ohotfix/ohotfix/exitcode"
 )
 
 // RestartSwitch is the restart behaviour asked for on the command line.

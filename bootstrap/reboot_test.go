@@ -4,7 +4,7 @@ import (
 	"errors"
 	"testing"
 
-	"github.com/ohotfix/ohotfix/bootstrap/exitcode"
+	"github.com/ohotfix/ohotfix/exitcode"
 )
 
 type fakeRebooter struct {

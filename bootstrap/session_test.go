@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ohotfix/ohotfix/bootstrap/exitcode"
+	"github.com/ohotfix/ohotfix/exitcode"
 )
 
 // Admin mode without AdminPath: a terminal is asked for it (OHotfixUILevel=n);

@@ -4,7 +4,7 @@ import (
 	"os"
 	"strings"
 
-	"github.com/ohotfix/ohotfix/bootstrap/exitcode"
+	"github.com/ohotfix/ohotfix/exitcode"
 )
 
 // CommandSpec tells the argument normaliser what a command accepts: which of

@@ -3,7 +3,7 @@ package checks
 import (
 	"strings"
 
-	"github.com/ohotfix/ohotfix/bootstrap/exitcode"
+	"github.com/ohotfix/ohotfix/exitcode"
 )
 
 // Config is the subset of ohotfix.ini [OHotfix] the checks read, already

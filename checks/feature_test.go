@@ -4,7 +4,7 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/ohotfix/ohotfix/bootstrap/exitcode"
+	"github.com/ohotfix/ohotfix/exitcode"
 )
 
 func TestFeatureToCheck(t *testing.T) {

@@ -3,7 +3,7 @@ package checks
 import (
 	"fmt"
 
-	"github.com/ohotfix/ohotfix/bootstrap/exitcode"
+	"github.com/ohotfix/ohotfix/exitcode"
 )
 
 // MinMsiVersion is ohotfix.ini's MinMsiVersion / UpgradeMsi / MsiUpgradeURL:

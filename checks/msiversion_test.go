@@ -3,7 +3,7 @@ package checks
 import (
 	"testing"
 
-	"github.com/ohotfix/ohotfix/bootstrap/exitcode"
+	"github.com/ohotfix/ohotfix/exitcode"
 )
 
 func TestMinMsiVersion(t *testing.T) {

@@ -6,7 +6,7 @@ import (
 
 	version "github.com/hashicorp/go-version"
 
-	"github.com/ohotfix/ohotfix/bootstrap/exitcode"
+	"github.com/ohotfix/ohotfix/exitcode"
 )
 
 // PatchInstaller compares each patch's own minimum installer (its summary

@@ -3,7 +3,7 @@ package checks
 import (
 	"strings"
 
-	"github.com/ohotfix/ohotfix/bootstrap/exitcode"
+	"github.com/ohotfix/ohotfix/exitcode"
 )
 
 // PendingReboot reports a reboot the system is already waiting for.

@@ -1,6 +1,6 @@
 package checks
 
-import "github.com/ohotfix/ohotfix/bootstrap/exitcode"
+import "github.com/ohotfix/ohotfix/exitcode"
 
 // Status is the outcome of one check, or of one patch within a check.
 type Status string

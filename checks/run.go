@@ -3,7 +3,7 @@ package checks
 import (
 	"fmt"
 
-	"github.com/ohotfix/ohotfix/bootstrap/exitcode"
+	"github.com/ohotfix/ohotfix/exitcode"
 )
 
 // Report is the outcome of all checks.

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ohotfix/ohotfix/bootstrap/exitcode"
+	"github.com/ohotfix/ohotfix/exitcode"
 )
 
 func TestDiskSpaceNeed(t *testing.T) {

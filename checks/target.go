@@ -3,7 +3,7 @@ package checks
 import (
 	"fmt"
 
-	"github.com/ohotfix/ohotfix/bootstrap/exitcode"
+	"github.com/ohotfix/ohotfix/exitcode"
 )
 
 // TargetType validates what the run will patch. Admin mode: AdminPath must be

@@ -19,7 +19,7 @@ import (
 	"github.com/urfave/cli/v2"
 	"golang.org/x/term"
 
-	"github.com/ohotfix/ohotfix/bootstrap/exitcode"
+	"github.com/ohotfix/ohotfix/exitcode"
 	"github.com/ohotfix/ohotfix/cab"
 	"github.com/ohotfix/ohotfix/internal/atomicfile"
 )

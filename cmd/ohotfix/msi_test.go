@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ohotfix/ohotfix/bootstrap/exitcode"
+	"github.com/ohotfix/ohotfix/exitcode"
 	"github.com/ohotfix/ohotfix/msi/transform/transformtest"
 )
 

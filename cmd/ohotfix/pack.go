@@ -6,8 +6,8 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/ohotfix/ohotfix/bootstrap"
-	"github.com/ohotfix/ohotfix/bootstrap/exitcode"
+	"github.com/ohotfix/ohotfix/payload"
+	"github.com/ohotfix/ohotfix/exitcode"
 )
 
 func init() { registerCommand(packCommand) }
@@ -36,11 +36,11 @@ func packCommand() *cli.Command {
 				}
 				stub = exe
 			}
-			files, err := bootstrap.PayloadFiles(dir)
+			files, err := payload.Files(dir)
 			if err != nil {
 				return exitcode.Wrap(exitcode.InvalidCommandLine, err)
 			}
-			if err := bootstrap.Pack(stub, dir, files, c.String("output")); err != nil {
+			if err := payload.Pack(stub, dir, files, c.String("output")); err != nil {
 				return err
 			}
 			fmt.Fprintf(c.App.Writer, "wrote %s with %d files: %v\n", c.String("output"), len(files), files)

@@ -11,7 +11,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/ohotfix/ohotfix/bootstrap/exitcode"
+	"github.com/ohotfix/ohotfix/exitcode"
 	"github.com/ohotfix/ohotfix/msi"
 	"github.com/ohotfix/ohotfix/msi/patch"
 	"github.com/ohotfix/ohotfix/msi/transform"

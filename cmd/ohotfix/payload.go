@@ -9,8 +9,8 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/ohotfix/ohotfix/bootstrap"
-	"github.com/ohotfix/ohotfix/bootstrap/exitcode"
+	"github.com/ohotfix/ohotfix/payload"
+	"github.com/ohotfix/ohotfix/exitcode"
 )
 
 // payloadOnly reports whether the command line asked only to extract the
@@ -20,12 +20,12 @@ func payloadOnly(c *cli.Context) bool {
 }
 
 // ownPayload finds the payload attached to the running executable.
-func ownPayload() (bootstrap.Payload, bool, error) {
+func ownPayload() (payload.Payload, bool, error) {
 	exe, err := os.Executable()
 	if err != nil {
-		return bootstrap.Payload{}, false, err
+		return payload.Payload{}, false, err
 	}
-	return bootstrap.FindPayload(exe)
+	return payload.Find(exe)
 }
 
 // preparePayload serves the payload switches. It returns the folder to run

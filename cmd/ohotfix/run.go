@@ -16,7 +16,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/ohotfix/ohotfix/bootstrap"
-	"github.com/ohotfix/ohotfix/bootstrap/exitcode"
+	"github.com/ohotfix/ohotfix/exitcode"
 )
 
 // options maps the run/check flags onto bootstrap.Options.

@@ -5,7 +5,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/ohotfix/ohotfix/bootstrap/exitcode"
+	"github.com/ohotfix/ohotfix/exitcode"
 	"github.com/ohotfix/ohotfix/msi"
 )
 

@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ohotfix/ohotfix/bootstrap/exitcode"
+	"github.com/ohotfix/ohotfix/exitcode"
 	"github.com/ohotfix/ohotfix/installer/lock"
 	"github.com/ohotfix/ohotfix/msi/patch"
 	"github.com/ohotfix/ohotfix/msi/transform/transformtest"

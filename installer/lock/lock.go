@@ -25,7 +25,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/ohotfix/ohotfix/bootstrap/exitcode"
+	"github.com/ohotfix/ohotfix/exitcode"
 )
 
 // DefaultTimeout is how long Acquire waits when Options.Timeout is zero: the

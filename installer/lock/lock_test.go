@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ohotfix/ohotfix/bootstrap/exitcode"
+	"github.com/ohotfix/ohotfix/exitcode"
 )
 
 // The test binary doubles as the lock-taking process of the multi-process

@@ -1,4 +1,4 @@
-package bootstrap
+package payload
 
 import (
 	"encoding/binary"
@@ -9,7 +9,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/ohotfix/ohotfix/bootstrap/exitcode"
+	"github.com/ohotfix/ohotfix/exitcode"
 	"github.com/ohotfix/ohotfix/cab"
 	"github.com/ohotfix/ohotfix/internal/atomicfile"
 )
@@ -31,8 +31,8 @@ type Payload struct {
 	Offset, Size int64
 }
 
-// FindPayload reads exe's trailer. ok is false when exe has none.
-func FindPayload(exe string) (p Payload, ok bool, err error) {
+// Find reads exe's trailer. ok is false when exe has none.
+func Find(exe string) (p Payload, ok bool, err error) {
 	f, err := os.Open(exe)
 	if err != nil {
 		return p, false, err
@@ -75,9 +75,9 @@ func (p Payload) Extract(dir string) ([]string, error) {
 	return names, nil
 }
 
-// PayloadFiles lists what Pack takes from dir: ohotfix.ini and every .msp
+// Files lists what Pack takes from dir: ohotfix.ini and every .msp
 // (and .mst, .cab beside them), sorted.
-func PayloadFiles(dir string) ([]string, error) {
+func Files(dir string) ([]string, error) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return nil, err
@@ -112,7 +112,7 @@ func Pack(stub, dir string, files []string, out string) error {
 		return err
 	}
 	exeSize := st.Size()
-	if p, ok, _ := FindPayload(stub); ok {
+	if p, ok, _ := Find(stub); ok {
 		exeSize = p.Offset
 	}
 	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
