@@ -4,8 +4,8 @@ import (
 	"context"
 	"runtime"
 
-	"github.com/ohotfix/ohotfix/exitcode"
 	"github.com/ohotfix/ohotfix/checks"
+	"github.com/ohotfix/ohotfix/exitcode"
 )
 
 // Backend is an installer that can take inventory of targets and apply one

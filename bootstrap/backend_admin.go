@@ -7,8 +7,8 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/ohotfix/ohotfix/exitcode"
 	"github.com/ohotfix/ohotfix/checks"
+	"github.com/ohotfix/ohotfix/exitcode"
 	"github.com/ohotfix/ohotfix/installer/admin"
 	"github.com/ohotfix/ohotfix/installer/lock"
 )

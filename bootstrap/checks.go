@@ -4,8 +4,8 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/ohotfix/ohotfix/exitcode"
 	"github.com/ohotfix/ohotfix/checks"
+	"github.com/ohotfix/ohotfix/exitcode"
 )
 
 // checksConfig hands the checks the ini keys they judge by.

@@ -1,8 +1,8 @@
 package bootstrap
 
 import (
-	"github.com/ohotfix/ohotfix/exitcode"
 	"github.com/ohotfix/ohotfix/checks"
+	"github.com/ohotfix/ohotfix/exitcode"
 )
 
 // The phases exchange only these plain values (as WiX Burn's engine does):

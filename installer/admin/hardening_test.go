@@ -10,8 +10,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ohotfix/ohotfix/exitcode"
 	"github.com/ohotfix/ohotfix/cab"
+	"github.com/ohotfix/ohotfix/exitcode"
 	"github.com/ohotfix/ohotfix/msi"
 )
 

@@ -9,8 +9,8 @@ import (
 
 	"go.uber.org/zap"
 
-	"github.com/ohotfix/ohotfix/exitcode"
 	"github.com/ohotfix/ohotfix/cab"
+	"github.com/ohotfix/ohotfix/exitcode"
 )
 
 // transactOptions tune transact.
