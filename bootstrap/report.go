@@ -5,6 +5,8 @@ import (
 	"io"
 	"path/filepath"
 
+	"github.com/ohotfix/ohotfix/installer"
+
 	"github.com/ohotfix/ohotfix/exitcode"
 )
 
@@ -13,7 +15,7 @@ import (
 func PrintPlan(w io.Writer, p *Plan) {
 	if p.Inventory != nil {
 		fmt.Fprintf(w, "Mode: %s (installer engine %s)\n", p.Inventory.Mode, p.Inventory.EngineVersion)
-		for _, pr := range p.Inventory.Products {
+		for _, pr := range p.Inventory.Targets {
 			fmt.Fprintf(w, "Target: %s %s %s\n", pr.Code, pr.Version, pr.Path)
 		}
 	}
@@ -49,7 +51,7 @@ func PrintSummary(w io.Writer, r *Result) {
 	for _, pr := range r.Patches {
 		for _, t := range pr.PerTarget {
 			status := string(t.Decision)
-			if t.ExitCode != nil && t.Decision == Apply {
+			if t.ExitCode != nil && t.Decision == installer.Apply {
 				if exitcode.Code(*t.ExitCode).IsSuccess() {
 					status = "applied"
 				} else {

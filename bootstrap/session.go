@@ -12,6 +12,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/ohotfix/ohotfix/exitcode"
+	"github.com/ohotfix/ohotfix/installer"
 )
 
 // Options is what the command line asked for; the CLI fills it and the
@@ -36,9 +37,9 @@ type Options struct {
 	// against ("" = DIR).
 	IniBase string
 
-	// NewBackend picks the installer backend for the configuration; nil
-	// means client mode is unsupported (UnsupportedBackend).
-	NewBackend func(cfg *Config, logs *Logs) (Backend, error)
+	// NewBackend picks the installer backend for the configuration (the
+	// caller knows the engines; bootstrap knows only their contract).
+	NewBackend func(cfg *Config, logs *Logs) (installer.Backend, error)
 	// Lock takes the machine-wide install lock (see Pipeline.Lock).
 	Lock     func(ctx context.Context, cfg *Config, logs *Logs) (release func(), err error)
 	Rebooter Rebooter
@@ -202,13 +203,10 @@ func prompt(in io.Reader, out io.Writer, question string) (string, error) {
 
 // Pipeline builds the pipeline for this session.
 func (s *Session) Pipeline() (*Pipeline, error) {
-	nb := s.Opts.NewBackend
-	if nb == nil {
-		nb = func(*Config, *Logs) (Backend, error) {
-			return UnsupportedBackend{Reason: ClientUnsupportedReason()}, nil
-		}
+	if s.Opts.NewBackend == nil {
+		return nil, exitcode.New(exitcode.PlatformUnsupported, "no installer backend for %s mode in this build", s.Config.modeName())
 	}
-	b, err := nb(s.Config, s.Logs)
+	b, err := s.Opts.NewBackend(s.Config, s.Logs)
 	if err != nil {
 		return nil, err
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/ohotfix/ohotfix/bootstrap"
+	"github.com/ohotfix/ohotfix/checks"
 	"github.com/ohotfix/ohotfix/exitcode"
 )
 
@@ -131,6 +132,6 @@ func exitStatus(err error) int {
 
 func versionAction(c *cli.Context) error {
 	fmt.Fprintf(c.App.Writer, "ohotfix %s (%s/%s, %s)\n", bootstrap.Version, runtime.GOOS, runtime.GOARCH, runtime.Version())
-	fmt.Fprintf(c.App.Writer, "admin-image engine: implements Windows Installer %s patching\n", bootstrap.AdminEngineVersion)
+	fmt.Fprintf(c.App.Writer, "admin-image engine: implements Windows Installer %s patching\n", checks.AdminEngineVersion)
 	return nil
 }
