@@ -86,11 +86,11 @@ type CustomAction struct {
 // Target is one product a patch may apply to: an installed product (client)
 // or the database of an administrative image (admin).
 type Target struct {
-	Code    string    `json:"product_code"`
-	Version string    `json:"product_version"`
-	Name    string    `json:"name,omitempty"`
-	Path    string    `json:"path,omitempty"` // admin: the image's .msi; client: InstallLocation
-	Applied []string  `json:"applied_patches,omitempty"`
+	Code     string    `json:"product_code"`
+	Version  string    `json:"product_version"`
+	Name     string    `json:"name,omitempty"`
+	Path     string    `json:"path,omitempty"` // admin: the image's .msi; client: InstallLocation
+	Applied  []string  `json:"applied_patches,omitempty"`
 	Features []Feature `json:"features,omitempty"`
 	// Client only: the install context ("machine", "user-managed",
 	// "user-unmanaged"), the user SID for per-user contexts, and the cached
