@@ -1,7 +1,6 @@
 package bootstrap
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"io"
@@ -31,6 +30,9 @@ type Options struct {
 	Stdin          io.Reader
 	Stdout, Stderr io.Writer
 	Interactive    bool // stdin is a terminal: prompts are possible
+	// Ask puts a question to the person at the console (the UI's job, not
+	// the pipeline's); nil when nobody can answer.
+	Ask func(question string) (string, error)
 	// ReadOnly: detect and plan only (ohotfix check); nothing may change.
 	ReadOnly bool
 	// IniBase is the folder relative paths in ohotfix.ini are resolved
@@ -58,7 +60,7 @@ type Session struct {
 func ResolveDir(dir string) (string, error) {
 	if dir == "" {
 		if exe, err := os.Executable(); err == nil {
-			if d := filepath.Dir(exe); exists(filepath.Join(d, "ohotfix.ini")) {
+			if d := filepath.Dir(exe); fileExists(filepath.Join(d, "ohotfix.ini")) {
 				return d, nil
 			}
 		}
@@ -82,7 +84,7 @@ func Prepare(opts Options, openLogs bool) (*Session, error) {
 	ini := opts.IniPath
 	if ini == "" {
 		ini = filepath.Join(dir, "ohotfix.ini")
-	} else if !exists(ini) {
+	} else if !fileExists(ini) {
 		return nil, exitcode.New(exitcode.InvalidCommandLine, "ini file %s does not exist", ini)
 	}
 	cfg, err := LoadConfig(ini)
@@ -140,11 +142,11 @@ func Prepare(opts Options, openLogs bool) (*Session, error) {
 		cfg.ResultFile = p
 	}
 	if !cfg.IsNormalUpdate && cfg.AdminPath == "" && !cfg.Quiet() {
-		if !opts.Interactive {
+		if !opts.Interactive || opts.Ask == nil {
 			return nil, exitcode.New(exitcode.InvalidCommandLine,
 				"admin mode (IsNormalUpdate=0) needs AdminPath: give /admin:PATH.msi or set AdminPath= (no terminal to prompt on)")
 		}
-		p, err := prompt(opts.Stdin, opts.Stdout, "Path of the administrative image's .msi: ")
+		p, err := opts.Ask("Path of the administrative image's .msi: ")
 		if err != nil || p == "" {
 			return nil, exitcode.New(exitcode.InvalidCommandLine, "admin mode needs AdminPath and none was given")
 		}
@@ -186,19 +188,6 @@ func (s *Session) logStart() {
 		}
 	}
 	l.Debug("configuration", zap.Any("config", s.Config))
-}
-
-func prompt(in io.Reader, out io.Writer, question string) (string, error) {
-	if in == nil {
-		return "", io.EOF
-	}
-	fmt.Fprint(out, question)
-	line, err := bufio.NewReader(in).ReadString('\n')
-	line = strings.TrimSpace(line)
-	if err != nil && line == "" {
-		return "", err
-	}
-	return line, nil
 }
 
 // Pipeline builds the pipeline for this session.
@@ -265,4 +254,9 @@ func isAbsAnyOS(p string) bool {
 		return true
 	}
 	return len(p) >= 3 && p[1] == ':' && (p[2] == '\\' || p[2] == '/')
+}
+
+func fileExists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
 }

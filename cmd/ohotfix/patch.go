@@ -17,8 +17,6 @@ import (
 	"github.com/ohotfix/ohotfix/msi/transform"
 )
 
-func init() { registerCommand(patchCommand) }
-
 // patchCommand is `ohotfix patch inspect|create`. Exit codes: a patch that
 // cannot be opened 1635 (PatchOpenFailed), a malformed one 1636
 // (PatchInvalid); for create, unreadable packages 1619, packages that

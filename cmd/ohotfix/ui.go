@@ -1,18 +1,61 @@
-package bootstrap
+package main
 
 import (
+	"bufio"
 	"fmt"
 	"io"
+	"os/exec"
 	"path/filepath"
+	"runtime"
+	"strings"
 
-	"github.com/ohotfix/ohotfix/installer"
+	"github.com/urfave/cli/v2"
 
+	"github.com/ohotfix/ohotfix/bootstrap"
 	"github.com/ohotfix/ohotfix/exitcode"
+	"github.com/ohotfix/ohotfix/installer"
 )
 
-// PrintPlan writes what `ohotfix check` shows: every check with its verdict
+// The console side of a run: summaries, plans, questions. The pipeline
+// never prints; it hands plain data here.
+
+// offerLinks shows the URL a check offers (MsiUpgradeURL when the installer
+// is too old and UpgradeMsi=1) and, on a terminal, offers to open it.
+func offerLinks(c *cli.Context, o bootstrap.Options, res *bootstrap.Result) {
+	for _, v := range res.Checks {
+		if v.Link == "" {
+			continue
+		}
+		fmt.Fprintf(c.App.Writer, "%s: upgrade the installer from %s\n", v.Name, v.Link)
+		if o.Interactive && askYesNo(o, "Open it now? [y/N] ") {
+			openURL(v.Link)
+		}
+	}
+}
+
+func askYesNo(o bootstrap.Options, question string) bool {
+	fmt.Fprint(o.Stdout, question)
+	var answer string
+	fmt.Fscanln(o.Stdin, &answer)
+	return strings.HasPrefix(strings.ToLower(strings.TrimSpace(answer)), "y")
+}
+
+func openURL(url string) {
+	var cmd *exec.Cmd
+	switch runtime.GOOS {
+	case "windows":
+		cmd = exec.Command("rundll32", "url.dll,FileProtocolHandler", url)
+	case "darwin":
+		cmd = exec.Command("open", url)
+	default:
+		cmd = exec.Command("xdg-open", url)
+	}
+	_ = cmd.Start()
+}
+
+// printPlan writes what `ohotfix check` shows: every check with its verdict
 // and reason, then each patch → target decision and why.
-func PrintPlan(w io.Writer, p *Plan) {
+func printPlan(w io.Writer, p *bootstrap.Plan) {
 	if p.Inventory != nil {
 		fmt.Fprintf(w, "Mode: %s (installer engine %s)\n", p.Inventory.Mode, p.Inventory.EngineVersion)
 		for _, pr := range p.Inventory.Targets {
@@ -46,8 +89,8 @@ func PrintPlan(w io.Writer, p *Plan) {
 	fmt.Fprintf(w, "Exit code a run would return now: %d (%s)\n", int(p.Code), p.Code.Name())
 }
 
-// PrintSummary writes the human-readable end-of-run summary.
-func PrintSummary(w io.Writer, r *Result) {
+// printSummary writes the human-readable end-of-run summary.
+func printSummary(w io.Writer, r *bootstrap.Result) {
 	for _, pr := range r.Patches {
 		for _, t := range pr.PerTarget {
 			status := string(t.Decision)
@@ -73,4 +116,18 @@ func PrintSummary(w io.Writer, r *Result) {
 	if r.Logs.Main != "" {
 		fmt.Fprintf(w, "Logs: %s\n      %s\n", r.Logs.Main, r.Logs.Msi)
 	}
+}
+
+// ask puts a question on the console and reads one line of answer.
+func ask(in io.Reader, out io.Writer, question string) (string, error) {
+	if in == nil {
+		return "", io.EOF
+	}
+	fmt.Fprint(out, question)
+	line, err := bufio.NewReader(in).ReadString('\n')
+	line = strings.TrimSpace(line)
+	if err != nil && line == "" {
+		return "", err
+	}
+	return line, nil
 }
