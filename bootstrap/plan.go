@@ -9,6 +9,7 @@ import (
 
 	"go.uber.org/zap"
 
+	"github.com/ohotfix/ohotfix/checks"
 	"github.com/ohotfix/ohotfix/exitcode"
 	"github.com/ohotfix/ohotfix/installer"
 )
@@ -91,7 +92,7 @@ func orderPatches(in []installer.PatchInfo) []installer.PatchInfo {
 		if a.Family != b.Family {
 			return a.Family < b.Family // patches without a family first
 		}
-		if c := compareVersions(a.Sequence, b.Sequence); a.Family != "" && c != 0 {
+		if c := checks.CompareVersions(a.Sequence, b.Sequence); a.Family != "" && c != 0 {
 			return c < 0
 		}
 		return filepath.Base(a.File) < filepath.Base(b.File)
@@ -202,13 +203,13 @@ func supersededPatches(patches []installer.PatchInfo) map[string]string {
 		if pi.Family == "" || pi.OpenError != "" || !pi.SupersedeEarlier {
 			continue
 		}
-		if b, ok := best[pi.Family]; !ok || compareVersions(pi.Sequence, b.Sequence) > 0 {
+		if b, ok := best[pi.Family]; !ok || checks.CompareVersions(pi.Sequence, b.Sequence) > 0 {
 			best[pi.Family] = pi
 		}
 	}
 	out := map[string]string{}
 	for _, pi := range patches {
-		if b, ok := best[pi.Family]; ok && b.File != pi.File && compareVersions(pi.Sequence, b.Sequence) < 0 {
+		if b, ok := best[pi.Family]; ok && b.File != pi.File && checks.CompareVersions(pi.Sequence, b.Sequence) < 0 {
 			out[pi.File] = filepath.Base(b.File)
 		}
 	}

@@ -8,8 +8,6 @@ import (
 
 	"github.com/ohotfix/ohotfix/installer"
 
-	"github.com/hashicorp/go-version"
-
 	"github.com/ohotfix/ohotfix/exitcode"
 	"github.com/ohotfix/ohotfix/internal/atomicfile"
 )
@@ -172,23 +170,6 @@ func (r *Result) WriteFile(path string) error {
 		return err
 	}
 	return atomicfile.WriteFile(path, append(data, '\n'), 0o644)
-}
-
-// compareVersions compares dotted versions; unparsable ones compare as
-// strings so ordering stays total.
-func compareVersions(a, b string) int {
-	va, ea := version.NewVersion(a)
-	vb, eb := version.NewVersion(b)
-	if ea != nil || eb != nil {
-		switch {
-		case a < b:
-			return -1
-		case a > b:
-			return 1
-		}
-		return 0
-	}
-	return va.Compare(vb)
 }
 
 // Applied counts the (patch, target) pairs that were applied successfully.
