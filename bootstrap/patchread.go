@@ -17,10 +17,8 @@ func ReadPatchInfo(path string) installer.PatchInfo {
 	pi := installer.PatchInfo{File: path}
 	p, err := patch.Open(path)
 	if err != nil {
-		pi.OpenError, pi.OpenCode = "cannot open the patch: "+err.Error(), exitcode.PatchOpenFailed
-		if patch.IsInvalid(err) {
-			pi.OpenCode = exitcode.PatchInvalid
-		}
+		err = exitcode.Patch.OpenError(path, err, patch.IsInvalid(err))
+		pi.OpenError, pi.OpenCode = err.Error(), exitcode.Of(err)
 		return pi
 	}
 	defer p.Close()

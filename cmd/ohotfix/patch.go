@@ -59,10 +59,7 @@ func patchCommand() *cli.Command {
 }
 
 func patchOpenExit(path string, err error) error {
-	if patch.IsInvalid(err) {
-		return exitcode.Wrap(exitcode.PatchInvalid, fmt.Errorf("%s: %w", path, err))
-	}
-	return exitcode.Wrap(exitcode.PatchOpenFailed, fmt.Errorf("%s: %w", path, err))
+	return exitcode.Patch.OpenError(path, err, patch.IsInvalid(err))
 }
 
 // inspection is what `patch inspect` reports (also its JSON form).

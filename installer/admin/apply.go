@@ -87,13 +87,10 @@ func ApplyPatch(ctx context.Context, imageMsi, patchPath string, opts ApplyOptio
 // openPatch opens a patch, mapping errors to 1636 (invalid) or 1635.
 func openPatch(p string) (*patch.Patch, error) {
 	pt, err := patch.Open(p)
-	if err == nil {
-		return pt, nil
+	if err != nil {
+		return nil, exitcode.Patch.OpenError(p, err, patch.IsInvalid(err))
 	}
-	if patch.IsInvalid(err) {
-		return nil, exitcode.New(exitcode.PatchInvalid, "%s is not a valid patch: %w", p, err)
-	}
-	return nil, exitcode.New(exitcode.PatchOpenFailed, "cannot open the patch %s: %w", p, err)
+	return pt, nil
 }
 
 func applyLocked(ctx context.Context, imageMsi, patchPath string, opts ApplyOptions, log *zap.Logger) (ApplyResult, error) {
