@@ -35,27 +35,6 @@ type layout struct {
 	ByKey map[string]int    // File key → index in Files
 }
 
-// splitDefaultDir splits a DefaultDir value into its target and source halves;
-// without a colon both halves are the whole value.
-func splitDefaultDir(dd string) (target, source string) {
-	if i := strings.IndexByte(dd, ':'); i >= 0 {
-		return dd[:i], dd[i+1:]
-	}
-	return dd, dd
-}
-
-// pickName chooses the short or long half of a `short|long` name; a name
-// without a bar is both.
-func pickName(name string, short bool) string {
-	if i := strings.IndexByte(name, '|'); i >= 0 {
-		if short {
-			return name[:i]
-		}
-		return name[i+1:]
-	}
-	return name
-}
-
 // checkSegment rejects names that would leave their folder: an image is
 // written from a package that may be hostile.
 func checkSegment(what, name string) error {
@@ -135,8 +114,8 @@ func directoryPaths(db *msi.Database, short bool) (map[string]string, error) {
 		if err != nil {
 			return "", err
 		}
-		_, src := splitDefaultDir(dflt[k])
-		name := pickName(src, short)
+		_, src := msi.SplitDefaultDir(dflt[k])
+		name := msi.PickName(src, short)
 		p := base
 		if name != "." {
 			if err := checkSegment("Directory "+k, name); err != nil {
@@ -238,7 +217,7 @@ func buildLayoutOf(db *msi.Database, short bool, only map[string]bool) (*layout,
 		if !ok {
 			return nil, &LayoutError{What: "Component " + f.Component, Msg: fmt.Sprintf("directory %q is not in the Directory table", dk)}
 		}
-		name := pickName(stringCol(ftab, r, "FileName"), short)
+		name := msi.PickName(stringCol(ftab, r, "FileName"), short)
 		if err := checkSegment("File "+f.Key, name); err != nil {
 			return nil, err
 		}

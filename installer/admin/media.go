@@ -11,7 +11,6 @@ import (
 
 	"github.com/ohotfix/ohotfix/cab"
 	"github.com/ohotfix/ohotfix/msi"
-	"github.com/ohotfix/ohotfix/msi/patch"
 )
 
 // mediaCab is one Media row's cabinet, opened.
@@ -40,7 +39,7 @@ func (s *cabSet) Close() {
 // openCabinets opens every cabinet the Media table names: `#name` streams of
 // db, or files beside the package in pkgDir (with the rest of their set).
 func openCabinets(db *msi.Database, pkgDir string) (*cabSet, error) {
-	rows, err := patch.ReadMedia(db)
+	rows, err := msi.ReadMedia(db)
 	if err != nil {
 		return nil, err
 	}
@@ -66,7 +65,7 @@ func openCabinets(db *msi.Database, pkgDir string) (*cabSet, error) {
 
 // openMediaCabinet opens the cabinet of one Media row: a `#name` stream of
 // db, or a file (and the rest of its set) under pkgDir, never outside it.
-func openMediaCabinet(db *msi.Database, pkgDir string, r patch.MediaRow) (*cab.Reader, error) {
+func openMediaCabinet(db *msi.Database, pkgDir string, r msi.MediaRow) (*cab.Reader, error) {
 	if stream, ok := strings.CutPrefix(r.Cabinet, "#"); ok {
 		ra, size, err := db.OpenStream(stream)
 		if err != nil {

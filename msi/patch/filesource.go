@@ -51,37 +51,6 @@ func readFiles(db *msi.Database) (map[string]*fileRow, error) {
 	return out, nil
 }
 
-// MediaRow is a Media row: a disk, the last File sequence it holds, and its
-// cabinet ("#stream" embedded in the package, a file name beside it, or "").
-type MediaRow struct {
-	DiskID, LastSequence int
-	Cabinet              string
-}
-
-// ReadMedia returns db's Media rows ordered by LastSequence (rows with equal
-// LastSequence keep table order); nil when db has no Media table.
-func ReadMedia(db *msi.Database) ([]MediaRow, error) {
-	if !db.HasTable("Media") {
-		return nil, nil
-	}
-	t, err := db.Table("Media")
-	if err != nil {
-		return nil, err
-	}
-	d, l, c := t.ColumnIndex("DiskId"), t.ColumnIndex("LastSequence"), t.ColumnIndex("Cabinet")
-	if d < 0 || l < 0 || c < 0 {
-		return nil, fmt.Errorf("Media table lacks standard columns")
-	}
-	var out []MediaRow
-	for _, r := range t.Rows() {
-		dn, _ := r[d].Int()
-		ln, _ := r[l].Int()
-		out = append(out, MediaRow{DiskID: int(dn), LastSequence: int(ln), Cabinet: r[c].Str()})
-	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].LastSequence < out[j].LastSequence })
-	return out, nil
-}
-
 // source reads the files of a package: from its cabinets (embedded streams
 // or cabinet files beside it) or, for uncompressed files, from the source
 // tree laid out by the Directory table below dir.
@@ -89,7 +58,7 @@ type source struct {
 	db         *msi.Database
 	dir        string
 	files      map[string]*fileRow
-	media      []MediaRow
+	media      []msi.MediaRow
 	compressed bool // package default (Word Count bit 1)
 	shortNames bool // Word Count bit 0
 	dirs       map[string][2]string
@@ -101,7 +70,7 @@ func newSource(db *msi.Database, dir string) (*source, error) {
 	if s.files, err = readFiles(db); err != nil {
 		return nil, err
 	}
-	if s.media, err = ReadMedia(db); err != nil {
+	if s.media, err = msi.ReadMedia(db); err != nil {
 		return nil, err
 	}
 	si, err := db.Summary()
@@ -164,7 +133,7 @@ func (s *source) each(fn func(f *fileRow, r io.Reader) error) error {
 	return nil
 }
 
-func (s *source) mediaFor(seq int) *MediaRow {
+func (s *source) mediaFor(seq int) *msi.MediaRow {
 	for i := range s.media {
 		if seq <= s.media[i].LastSequence {
 			return &s.media[i]
@@ -216,17 +185,6 @@ func (s *source) eachInCabinet(name string, files []*fileRow, fn func(*fileRow, 
 	return nil
 }
 
-// pickName chooses the long or short half of "short|long".
-func (s *source) pickName(n string) string {
-	if i := strings.IndexByte(n, '|'); i >= 0 {
-		if s.shortNames {
-			return n[:i]
-		}
-		return n[i+1:]
-	}
-	return n
-}
-
 // sourcePath lays out an uncompressed file's path in the source tree: the
 // source half of each DefaultDir ("target:source") from the component's
 // directory up to the root, which stands for the package's folder.
@@ -238,8 +196,12 @@ func (s *source) sourcePath(f *fileRow) (string, error) {
 			if err != nil {
 				return "", err
 			}
+			k, p, d := t.ColumnIndex("Directory"), t.ColumnIndex("Directory_Parent"), t.ColumnIndex("DefaultDir")
+			if k < 0 || p < 0 || d < 0 {
+				return "", fmt.Errorf("Directory table lacks standard columns")
+			}
 			for _, r := range t.Rows() {
-				s.dirs[r[0].Str()] = [2]string{r[1].Str(), r[2].Str()}
+				s.dirs[r[k].Str()] = [2]string{r[p].Str(), r[d].Str()}
 			}
 		}
 	}
@@ -262,17 +224,14 @@ func (s *source) sourcePath(f *fileRow) (string, error) {
 		if parent == "" || parent == dir {
 			break // the root: the package's own folder
 		}
-		src := def
-		if i := strings.IndexByte(def, ':'); i >= 0 {
-			src = def[i+1:]
-		}
-		if n := s.pickName(src); n != "." && n != "" {
+		_, src := msi.SplitDefaultDir(def)
+		if n := msi.PickName(src, s.shortNames); n != "." && n != "" {
 			parts = append([]string{cab.SafePath(n)}, parts...)
 		}
 		dir = parent
 	}
 	parts = append([]string{s.dir}, parts...)
-	parts = append(parts, cab.SafePath(s.pickName(f.name)))
+	parts = append(parts, cab.SafePath(msi.PickName(f.name, s.shortNames)))
 	return filepath.Join(parts...), nil
 }
 

@@ -156,7 +156,7 @@ func (p *Patch) Files(db *msi.Database) ([]File, error) {
 					f.Added = true
 				}
 				if v := cell(tc, r, "FileName"); !v.IsNull() {
-					f.Name = longName(v.Str())
+					f.Name = msi.PickName(v.Str(), false)
 				}
 				if v := cell(tc, r, "Component_"); !v.IsNull() {
 					f.Component = v.Str()
@@ -254,14 +254,6 @@ func (p *Patch) DeliveredFiles(db *msi.Database) ([]string, error) {
 	}
 	sort.Strings(keys)
 	return keys, nil
-}
-
-// longName picks the long half of "SHORT~1.TXT|long name.txt".
-func longName(s string) string {
-	if i := strings.IndexByte(s, '|'); i >= 0 {
-		return s[i+1:]
-	}
-	return s
 }
 
 // String summarises a media row.
