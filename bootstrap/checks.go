@@ -82,15 +82,25 @@ func RunChecks(cfg *Config, inv *installer.Inventory, patches []installer.PatchI
 			out.PatchSkip[fileOf[v.Patch]] = v.Reason
 		}
 	}
-	// Where each patch is needed, per target: a product below
-	// MinProductVersion or without FeatureToCheck is skipped even when
-	// another target of the same patch is patched.
-	needed := checks.PatchesNeeded{MinProductVersion: cfg.MinProductVersion, FeatureToCheck: cfg.FeatureToCheck}
-	out.Where = map[string][]string{}
-	for _, fp := range facts.Patches {
-		out.Where[fileOf[fp.Name]] = needed.Where(facts, fp)
-	}
 	return out
+}
+
+// TargetVerdicts asks checks.PatchesNeeded where each readable patch
+// applies, per target: a product below MinProductVersion or without
+// FeatureToCheck is skipped even when another target of the same patch is
+// patched; a target that records the patch is "already applied".
+func TargetVerdicts(cfg *Config, inv *installer.Inventory, patches []installer.PatchInfo) map[string][]checks.TargetVerdict {
+	facts := Facts(inv, patches)
+	fileOf := map[string]string{} // checks name patches by base name
+	for _, pi := range patches {
+		fileOf[filepath.Base(pi.File)] = pi.File
+	}
+	needed := checks.PatchesNeeded{MinProductVersion: cfg.MinProductVersion, FeatureToCheck: cfg.FeatureToCheck}
+	where := map[string][]checks.TargetVerdict{}
+	for _, fp := range facts.Patches {
+		where[fileOf[fp.Name]] = needed.Verdicts(facts, fp)
+	}
+	return where
 }
 
 // MeasureFacts fills in the machine facts the checks need: free space of the

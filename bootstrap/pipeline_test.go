@@ -24,9 +24,9 @@ type scriptedBackend struct {
 	applied  []string
 }
 
-func (b *scriptedBackend) Mode() string { return "admin" }
+func (b *scriptedBackend) Mode() string { return installer.ModeClient }
 func (b *scriptedBackend) Inventory(context.Context, []installer.PatchInfo) (*installer.Inventory, error) {
-	return &installer.Inventory{Mode: "admin", EngineVersion: checks.AdminEngineVersion, Targets: b.products}, nil
+	return &installer.Inventory{Mode: installer.ModeClient, EngineVersion: checks.AdminEngineVersion, Targets: b.products}, nil
 }
 func (b *scriptedBackend) Apply(_ context.Context, s installer.Step, _ *zap.Logger) installer.Outcome {
 	b.applied = append(b.applied, filepath.Base(s.File))

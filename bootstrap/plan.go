@@ -30,7 +30,7 @@ func (p *Pipeline) Plan(ctx context.Context) (*Plan, error) {
 	for _, v := range out.Verdicts {
 		p.log().Info("check", zap.String("name", v.Name), zap.String("status", v.Status), zap.String("reason", v.Reason))
 	}
-	plan.Steps = decide(plan.Patches, inv.Targets, out)
+	plan.Steps = decide(plan.Patches, inv.Targets, out, TargetVerdicts(p.Config, inv, plan.Patches))
 	for _, s := range plan.Steps {
 		p.log().Info("plan", zap.String("patch", s.File), zap.String("product", s.Product),
 			zap.String("decision", string(s.Decision)), zap.String("reason", s.Reason))
@@ -102,14 +102,16 @@ func orderPatches(in []installer.PatchInfo) []installer.PatchInfo {
 
 // decide makes one step per (patch, target product) pair, or one skip or
 // refuse step for a patch that is excluded as a whole or has no target here.
-func decide(patches []installer.PatchInfo, products []installer.Target, out CheckOutcome) []installer.Step {
+// Where a patch applies is the checks' verdict (where); decide adds what
+// concerns the set of patches: refusals, obsolescence and supersedence.
+func decide(patches []installer.PatchInfo, products []installer.Target, out CheckOutcome, where map[string][]checks.TargetVerdict) []installer.Step {
 	// Only patches that can apply here may obsolete or supersede others: a
 	// patch for a product that is absent, or one that is refused, must not
 	// knock out one that applies.
 	var live []installer.PatchInfo
 	for _, pi := range patches {
 		_, refused := out.PatchRefuse[pi.File]
-		if pi.OpenError == "" && !refused && targetsAny(pi, products) {
+		if pi.OpenError == "" && !refused && len(where[pi.File]) > 0 {
 			live = append(live, pi)
 		}
 	}
@@ -123,35 +125,35 @@ func decide(patches []installer.PatchInfo, products []installer.Target, out Chec
 	var steps []installer.Step
 	for _, pi := range patches {
 		if s, excluded := excludedWhole(pi, out, obsoletedBy, superseded); excluded {
-			s.AlreadyApplied = appliedToAny(pi, products)
+			for _, v := range where[pi.File] {
+				s.AlreadyApplied = s.AlreadyApplied || v.AlreadyApplied
+			}
 			steps = append(steps, s)
 			continue
 		}
-		matched := false
-		where, judged := out.Where[pi.File]
-		for i := range products {
-			pr := &products[i]
-			if !containsFold(pi.Targets, pr.Code) {
-				continue
-			}
-			matched = true
-			s := installer.Step{Patch: pi, File: pi.File, Product: pr.Code, Target: pr}
-			switch {
-			case containsFold(pr.Applied, pi.PatchCode):
-				s.Decision, s.Reason, s.AlreadyApplied = installer.Skip, "already applied to "+pr.Code, true
-			case judged && !containsFold(where, pr.Code):
-				s.Decision, s.Reason = installer.Skip, "not needed on "+pr.Code+" (below MinProductVersion or without FeatureToCheck)"
-			default:
-				s.Decision, s.Reason = installer.Apply, fmt.Sprintf("targets %s %s", pr.Code, pr.Version)
+		for _, v := range where[pi.File] {
+			s := installer.Step{Patch: pi, File: pi.File, Product: v.Product.Code, Target: targetByCode(products, v.Product.Code),
+				Decision: installer.Skip, Reason: v.Reason, AlreadyApplied: v.AlreadyApplied}
+			if v.Needed {
+				s.Decision = installer.Apply
 			}
 			steps = append(steps, s)
 		}
-		if !matched {
+		if len(where[pi.File]) == 0 {
 			steps = append(steps, installer.Step{Patch: pi, File: pi.File, Decision: installer.Skip,
 				Reason: fmt.Sprintf("none of its target products (%s) is present", strings.Join(pi.Targets, ", "))})
 		}
 	}
 	return steps
+}
+
+func targetByCode(ts []installer.Target, code string) *installer.Target {
+	for i := range ts {
+		if strings.EqualFold(ts[i].Code, code) {
+			return &ts[i]
+		}
+	}
+	return nil
 }
 
 // excludedWhole is the verdict on a patch as a whole, before any target:
@@ -173,24 +175,6 @@ func excludedWhole(pi installer.PatchInfo, out CheckOutcome, obsoletedBy, supers
 		return s, false
 	}
 	return s, true
-}
-
-func appliedToAny(pi installer.PatchInfo, products []installer.Target) bool {
-	for _, pr := range products {
-		if pi.PatchCode != "" && containsFold(pi.Targets, pr.Code) && containsFold(pr.Applied, pi.PatchCode) {
-			return true
-		}
-	}
-	return false
-}
-
-func targetsAny(pi installer.PatchInfo, products []installer.Target) bool {
-	for _, pr := range products {
-		if containsFold(pi.Targets, pr.Code) {
-			return true
-		}
-	}
-	return false
 }
 
 // supersededPatches finds, within one patch family, the patches whose

@@ -52,7 +52,4 @@ type CheckOutcome struct {
 	// PatchSkip and PatchRefuse hold per-patch verdicts by file.
 	PatchSkip   map[string]string
 	PatchRefuse map[string]CheckVerdict
-	// Where lists, per patch file, the product codes the patch is needed
-	// on; a patch missing from the map is judged by its targets alone.
-	Where map[string][]string
 }

@@ -62,6 +62,22 @@ func (c PatchesNeeded) Where(f *Facts, p Patch) []string {
 	return where
 }
 
+// TargetVerdict is the rule's verdict for one patch on one product it
+// targets: needed (apply it), or not, with the reason.
+type TargetVerdict struct {
+	Product        Product `json:"product"`
+	Needed         bool    `json:"needed"`
+	AlreadyApplied bool    `json:"already_applied,omitempty"`
+	Reason         string  `json:"reason"`
+}
+
+// Verdicts judges p on each targeted product it lists, in p's order. This
+// is the one place that decides where a patch applies; the planner turns
+// the verdicts into steps.
+func (c PatchesNeeded) Verdicts(f *Facts, p Patch) []TargetVerdict {
+	return c.judge(f, c.targets(f), p)
+}
+
 // neededTargets are the targeted products with their MinProductVersion
 // verdict, computed once per run rather than once per patch.
 type neededTargets struct {
@@ -85,26 +101,40 @@ func (c PatchesNeeded) targets(f *Facts) neededTargets {
 }
 
 func (c PatchesNeeded) need(f *Facts, nt neededTargets, p Patch) (where []string, why string) {
-	ts := nt.idx.targetsOf(p)
-	if len(ts) == 0 {
+	vs := c.judge(f, nt, p)
+	if len(vs) == 0 {
 		if f.Mode == Admin && f.Image != nil {
 			return nil, "does not target the image's product " + f.Image.Product.label()
 		}
 		return nil, "targets none of the installed products"
 	}
-	features := splitFeatures(c.FeatureToCheck)
 	var reasons []string
-	for _, t := range ts {
-		switch {
-		case containsCode(p.AppliedTo, t.Code):
-			reasons = append(reasons, "already applied to "+t.label())
-		case nt.low[normCode(t.Code)] != "":
-			reasons = append(reasons, nt.low[normCode(t.Code)])
-		case len(features) > 0 && !anyFeature(f, []Product{t}, features):
-			reasons = append(reasons, fmt.Sprintf("feature %s is not present in %s", strings.Join(features, " or "), t.label()))
-		default:
-			where = append(where, t.Code)
+	for _, v := range vs {
+		if v.Needed {
+			where = append(where, v.Product.Code)
+		} else {
+			reasons = append(reasons, v.Reason)
 		}
 	}
 	return where, strings.Join(reasons, "; ")
+}
+
+func (c PatchesNeeded) judge(f *Facts, nt neededTargets, p Patch) []TargetVerdict {
+	features := splitFeatures(c.FeatureToCheck)
+	var out []TargetVerdict
+	for _, t := range nt.idx.targetsOf(p) {
+		v := TargetVerdict{Product: t}
+		switch {
+		case containsCode(p.AppliedTo, t.Code):
+			v.AlreadyApplied, v.Reason = true, "already applied to "+t.label()
+		case nt.low[normCode(t.Code)] != "":
+			v.Reason = nt.low[normCode(t.Code)]
+		case len(features) > 0 && !anyFeature(f, []Product{t}, features):
+			v.Reason = fmt.Sprintf("feature %s is not present in %s", strings.Join(features, " or "), t.label())
+		default:
+			v.Needed, v.Reason = true, fmt.Sprintf("targets %s %s", t.Code, t.Version)
+		}
+		out = append(out, v)
+	}
+	return out
 }
