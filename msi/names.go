@@ -48,7 +48,7 @@ func ReadMedia(db *Database) ([]MediaRow, error) {
 	}
 	d, l, c := t.ColumnIndex("DiskId"), t.ColumnIndex("LastSequence"), t.ColumnIndex("Cabinet")
 	if d < 0 || l < 0 || c < 0 {
-		return nil, fmt.Errorf("Media table lacks standard columns")
+		return nil, fmt.Errorf("the Media table lacks standard columns")
 	}
 	var out []MediaRow
 	for _, r := range t.Rows() {

@@ -198,7 +198,7 @@ func (s *source) sourcePath(f *fileRow) (string, error) {
 			}
 			k, p, d := t.ColumnIndex("Directory"), t.ColumnIndex("Directory_Parent"), t.ColumnIndex("DefaultDir")
 			if k < 0 || p < 0 || d < 0 {
-				return "", fmt.Errorf("Directory table lacks standard columns")
+				return "", fmt.Errorf("the Directory table lacks standard columns")
 			}
 			for _, r := range t.Rows() {
 				s.dirs[r[k].Str()] = [2]string{r[p].Str(), r[d].Str()}
