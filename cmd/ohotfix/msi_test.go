@@ -10,7 +10,7 @@ import (
 	"testing"
 
 	"github.com/ohotfix/ohotfix/exitcode"
-	"github.com/ohotfix/ohotfix/msi/transform/transformtest"
+	"github.com/ohotfix/ohotfix/internal/transformtest"
 )
 
 // runMsi runs the app in process and returns stdout, stderr and the status.

@@ -14,7 +14,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/ohotfix/ohotfix/msi/patch"
-	"github.com/ohotfix/ohotfix/msi/transform/transformtest"
+	"github.com/ohotfix/ohotfix/internal/transformtest"
 )
 
 // Benchmark sizes: OHOTFIX_ADMIN_BENCH_FILES files totalling

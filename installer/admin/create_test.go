@@ -11,7 +11,7 @@ import (
 	"testing"
 
 	"github.com/ohotfix/ohotfix/msi"
-	"github.com/ohotfix/ohotfix/msi/transform/transformtest"
+	"github.com/ohotfix/ohotfix/internal/transformtest"
 )
 
 // TestCreateFromWixl builds the product with wixl (32- and 64-bit), makes

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ohotfix/ohotfix/msi/transform/transformtest"
+	"github.com/ohotfix/ohotfix/internal/transformtest"
 )
 
 // The test product: nested folders, short|long names, a target:source split

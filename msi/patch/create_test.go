@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"github.com/ohotfix/ohotfix/msi"
-	"github.com/ohotfix/ohotfix/msi/transform/transformtest"
+	"github.com/ohotfix/ohotfix/internal/transformtest"
 )
 
 const testPatchCode = "{0D1C2B3A-4958-4677-8695-A4B3C2D1E0F9}"

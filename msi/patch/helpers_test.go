@@ -4,7 +4,7 @@ import (
 	"os"
 	"testing"
 
-	"github.com/ohotfix/ohotfix/msi/transform/transformtest"
+	"github.com/ohotfix/ohotfix/internal/transformtest"
 )
 
 func corpus(t testing.TB, sub string) string { t.Helper(); return transformtest.Corpus(t, sub) }

@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/ohotfix/ohotfix/internal/winetest"
-	"github.com/ohotfix/ohotfix/msi/transform/transformtest"
+	"github.com/ohotfix/ohotfix/internal/transformtest"
 )
 
 // Patches made from packages whose files are in an external cabinet or an

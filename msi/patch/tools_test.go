@@ -8,7 +8,7 @@ import (
 
 	"github.com/ohotfix/ohotfix/msi"
 	"github.com/ohotfix/ohotfix/msi/transform"
-	"github.com/ohotfix/ohotfix/msi/transform/transformtest"
+	"github.com/ohotfix/ohotfix/internal/transformtest"
 )
 
 func runTool(t *testing.T, name string, args ...string) string {

@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/ohotfix/ohotfix/internal/winetest"
-	"github.com/ohotfix/ohotfix/msi/transform/transformtest"
+	"github.com/ohotfix/ohotfix/internal/transformtest"
 )
 
 // Oracle: Wine's msiexec installs v1, applies the patch we created, and

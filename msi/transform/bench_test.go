@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"github.com/ohotfix/ohotfix/msi"
-	"github.com/ohotfix/ohotfix/msi/transform/transformtest"
+	"github.com/ohotfix/ohotfix/internal/transformtest"
 )
 
 // benchSet is a product pair of about 20,000 rows.

@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"github.com/ohotfix/ohotfix/msi"
-	"github.com/ohotfix/ohotfix/msi/transform/transformtest"
+	"github.com/ohotfix/ohotfix/internal/transformtest"
 )
 
 // diffApply generates the transform base -> upd, writes it, reads it back,

@@ -6,7 +6,7 @@ import (
 
 	"github.com/ohotfix/ohotfix/internal/winetest"
 	"github.com/ohotfix/ohotfix/msi"
-	"github.com/ohotfix/ohotfix/msi/transform/transformtest"
+	"github.com/ohotfix/ohotfix/internal/transformtest"
 )
 
 // Oracle: Wine's msi.dll (MsiDatabaseApplyTransformW through the msiapply

@@ -4,7 +4,7 @@ import (
 	"testing"
 
 	"github.com/ohotfix/ohotfix/msi"
-	"github.com/ohotfix/ohotfix/msi/transform/transformtest"
+	"github.com/ohotfix/ohotfix/internal/transformtest"
 )
 
 // Our diff of two wixl-built databases, applied back to the first,
