@@ -25,22 +25,22 @@ func TestStreamNameVectors(t *testing.T) {
 		{"App.exe", false, []uint16{0x44CA, 0x47B3, 0x46E8, 0x4828}},
 	}
 	for _, c := range cases {
-		enc := EncodeStreamName(c.name, c.table)
+		enc := encodeStreamName(c.name, c.table)
 		if got := units(enc); !slicesEqual(got, c.want) {
 			t.Errorf("Encode(%q) = %04X, want %04X", c.name, got, c.want)
 		}
-		name, table := DecodeStreamName(enc)
+		name, table := decodeStreamName(enc)
 		if name != c.name || table != c.table {
 			t.Errorf("Decode(Encode(%q)) = %q, %v", c.name, name, table)
 		}
 	}
 	// Characters outside the alphabet pass through.
 	for _, s := range []string{"\x05SummaryInformation", "a-b c", "Binary.Ключ"} {
-		if got, _ := DecodeStreamName(EncodeStreamName(s, false)); got != s {
+		if got, _ := decodeStreamName(encodeStreamName(s, false)); got != s {
 			t.Errorf("round trip %q -> %q", s, got)
 		}
 	}
-	if ValidStreamName(strings.Repeat("a", 63), false) || !ValidStreamName(strings.Repeat("a", 62), false) {
+	if validStreamName(strings.Repeat("a", 63), false) || !validStreamName(strings.Repeat("a", 62), false) {
 		t.Error("62 packed characters is the limit")
 	}
 }
@@ -71,7 +71,7 @@ func TestStringPoolHolesAndLongStrings(t *testing.T) {
 	long := strings.Repeat("x", 70000)
 	pool := poolBytes(1252, [][2]uint16{{3, 2}, {0, 0}, {0, 1}, {uint16(70000 & 0xFFFF), 5}, {2, 1}})
 	data := []byte("abc" + long + "zz")
-	p, err := DecodeStringPool(pool, data)
+	p, err := decodeStringPool(pool, data)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -107,7 +107,7 @@ func TestStringPoolCodepages(t *testing.T) {
 	if len(data) != 6 || p.RefCount(id) != 2 {
 		t.Fatalf("1251 data %d bytes, refcount %d", len(data), p.RefCount(id))
 	}
-	q, err := DecodeStringPool(pool, data)
+	q, err := decodeStringPool(pool, data)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -130,7 +130,7 @@ func TestStringPoolErrors(t *testing.T) {
 		"bad code page":   {poolBytes(0x7FFFFFFF, [][2]uint16{{1, 1}}), []byte("a")},
 	}
 	for name, c := range cases {
-		if _, err := DecodeStringPool(c[0], c[1]); err == nil || !IsFormatError(err) {
+		if _, err := decodeStringPool(c[0], c[1]); err == nil || !IsFormatError(err) {
 			t.Errorf("%s: err = %v, want a FormatError", name, err)
 		}
 	}
@@ -173,14 +173,14 @@ func TestTableCodecSortsAndRoundTrips(t *testing.T) {
 		{Str("b"), Int(7), Null, Binary("T.b.7")},
 		{Str("a"), Int(3), Int(2147483647), Null},
 	}
-	raw, err := EncodeRows("T", cols, rows, p)
+	raw, err := encodeRows("T", cols, rows, p)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(raw) != 3*(2+2+4+2) {
 		t.Fatalf("stream %d bytes", len(raw))
 	}
-	got, err := DecodeRows("T", cols, raw, p)
+	got, err := decodeRows("T", cols, raw, p)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -190,13 +190,13 @@ func TestTableCodecSortsAndRoundTrips(t *testing.T) {
 			t.Errorf("row %d = %s, want %s", i, fmtRow(got[i]), fmtRow(want[i]))
 		}
 	}
-	if _, err := EncodeRows("T", cols, []Row{{Null, Int(1), Null, Null}}, p); err == nil {
+	if _, err := encodeRows("T", cols, []Row{{Null, Int(1), Null, Null}}, p); err == nil {
 		t.Error("NULL key accepted")
 	}
-	if _, err := EncodeRows("T", cols, []Row{{Str("a"), Int(40000), Null, Null}}, p); err == nil {
+	if _, err := encodeRows("T", cols, []Row{{Str("a"), Int(40000), Null, Null}}, p); err == nil {
 		t.Error("40000 accepted in an i2 column")
 	}
-	if _, err := DecodeRows("T", cols, []byte{9, 9, 0, 0, 0, 0, 0, 0, 0, 0}, p); err == nil {
+	if _, err := decodeRows("T", cols, []byte{9, 9, 0, 0, 0, 0, 0, 0, 0, 0}, p); err == nil {
 		t.Error("string id beyond the pool accepted")
 	}
 }
@@ -215,7 +215,7 @@ func TestSummaryRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := DecodeSummaryInfo(b)
+	got, err := decodeSummaryInfo(b)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -247,7 +247,7 @@ func TestSummaryRoundTrip(t *testing.T) {
 func TestUnknownCodepageRoundTrips(t *testing.T) {
 	pool := poolBytes(1361, [][2]uint16{{3, 1}})
 	data := []byte{0x88, 0xA1, 'x'}
-	p, err := DecodeStringPool(pool, data)
+	p, err := decodeStringPool(pool, data)
 	if err != nil {
 		t.Fatal(err)
 	}

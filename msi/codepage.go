@@ -42,9 +42,9 @@ var codepages = map[int]encoding.Encoding{
 	CodepageUTF8: unicode.UTF8,
 }
 
-// SupportedCodepage reports whether strings in code page cp can be decoded
+// supportedCodepage reports whether strings in code page cp can be decoded
 // and encoded.
-func SupportedCodepage(cp int) bool { _, ok := codepages[cp]; return ok }
+func supportedCodepage(cp int) bool { _, ok := codepages[cp]; return ok }
 
 // codec turns pool bytes into Go strings and back for one code page. ASCII is
 // the common case in every code page listed above, so it skips the tables.

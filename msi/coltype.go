@@ -12,7 +12,7 @@ type ColumnType uint16
 
 // Column type bits.
 const (
-	TypeSizeMask    ColumnType = 0x00FF
+	typeSizeMask    ColumnType = 0x00FF
 	TypeValid       ColumnType = 0x0100 // set on every persisted column
 	TypeLocalizable ColumnType = 0x0200
 	TypeShortInt    ColumnType = 0x0400 // strings and 16-bit integers
@@ -31,7 +31,7 @@ const (
 // StringType returns the type of a string column of maximum length size
 // (0 = unlimited).
 func StringType(size int, nullable, key, localizable bool) ColumnType {
-	t := TypeStringBase | ColumnType(size)&TypeSizeMask
+	t := TypeStringBase | ColumnType(size)&typeSizeMask
 	return t.with(nullable, key, localizable)
 }
 
@@ -77,7 +77,7 @@ func (t ColumnType) IsLocalizable() bool { return t&TypeLocalizable != 0 }
 func (t ColumnType) IsTemporary() bool   { return t&TypeTemporary != 0 }
 
 // Size is the low byte: string maximum length or integer width.
-func (t ColumnType) Size() int { return int(t & TypeSizeMask) }
+func (t ColumnType) Size() int { return int(t & typeSizeMask) }
 
 // IntWidth is 2 or 4 for integer columns (a size of 2 or less means 2).
 func (t ColumnType) IntWidth() int {

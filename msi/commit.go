@@ -28,7 +28,7 @@ func (db *Database) Summary() (*SummaryInfo, error) {
 	if err != nil {
 		return nil, err
 	}
-	si, err := DecodeSummaryInfo(b)
+	si, err := decodeSummaryInfo(b)
 	if err != nil {
 		return nil, err
 	}
@@ -62,7 +62,7 @@ func storedName(name string, table bool) string {
 	if !table && name != "" && name[0] < 0x20 {
 		return name
 	}
-	return EncodeStreamName(name, table)
+	return encodeStreamName(name, table)
 }
 
 func (db *Database) itemNode(name string, it *item, table bool) (*cfb.Node, error) {
@@ -277,7 +277,7 @@ func (db *Database) rebuild() error {
 			if pl.enc || pl.raw == nil {
 				continue
 			}
-			rows, err := DecodeRows(pl.name, pl.cols, pl.raw, old)
+			rows, err := decodeRows(pl.name, pl.cols, pl.raw, old)
 			if err != nil {
 				return err
 			}
@@ -290,7 +290,7 @@ func (db *Database) rebuild() error {
 			encoded[pl.name] = pl.raw
 			continue
 		}
-		b, err := EncodeRows(pl.name, pl.cols, pl.rows, pool)
+		b, err := encodeRows(pl.name, pl.cols, pl.rows, pool)
 		if err != nil {
 			return err
 		}
@@ -328,7 +328,7 @@ func (db *Database) rawTable(name string, cols []Column, idCount []int) ([]byte,
 		return nil, err
 	}
 	w := db.pool.RefWidth()
-	rw := RowWidth(cols, w)
+	rw := rowWidth(cols, w)
 	if rw == 0 {
 		return nil, nil
 	}

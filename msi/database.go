@@ -174,7 +174,7 @@ func fromStorage(rd *cfb.Reader, root *cfb.Entry) (*Database, error) {
 		return nil, formatErr("root storage", "CLSID % x is not that of an installer database, transform or patch", root.CLSID[:])
 	}
 	for _, e := range root.Children {
-		name, isTable := DecodeStreamName(e.Name)
+		name, isTable := decodeStreamName(e.Name)
 		switch {
 		case e.IsStorage():
 			db.storage[name] = e
@@ -233,7 +233,7 @@ func (db *Database) loadPool() error {
 	if err != nil {
 		return err
 	}
-	p, err := DecodeStringPool(pool, data)
+	p, err := decodeStringPool(pool, data)
 	if err != nil {
 		return err
 	}
@@ -253,7 +253,7 @@ func (db *Database) decodeRaw(name string, cols []Column) ([]Row, error) {
 	if err != nil {
 		return nil, err
 	}
-	return DecodeRows(name, cols, b, db.pool)
+	return decodeRows(name, cols, b, db.pool)
 }
 
 func (db *Database) loadCatalog() error {
@@ -301,7 +301,7 @@ func (db *Database) Codepage() int { return db.codepage }
 // SetCodepage changes the code page strings are stored in (what an IDT
 // `_ForceCodepage` does). Every string must be representable in it at Commit.
 func (db *Database) SetCodepage(cp int) error {
-	if !SupportedCodepage(cp) {
+	if !supportedCodepage(cp) {
 		return fmt.Errorf("msi: unsupported code page %d", cp)
 	}
 	db.codepage = cp
@@ -459,7 +459,7 @@ func (db *Database) ReadStream(name string) ([]byte, error) {
 
 // WriteStream adds or replaces a (non-table) stream.
 func (db *Database) WriteStream(name string, data []byte) error {
-	if !ValidStreamName(name, false) {
+	if !validStreamName(name, false) {
 		return fmt.Errorf("msi: stream name %q is empty or longer than %d packed characters", name, MaxStreamNameLen)
 	}
 	db.putStream(name, data)
@@ -551,7 +551,7 @@ func (db *Database) ReadTableStream(name string) ([]byte, error) {
 // nil removes it. For a package, a stream for a catalog table is replaced by
 // the table's rows at commit.
 func (db *Database) WriteTableStream(name string, data []byte) error {
-	if !ValidStreamName(name, true) {
+	if !validStreamName(name, true) {
 		return fmt.Errorf("msi: table name %q is too long for a stream name", name)
 	}
 	if data == nil {

@@ -20,13 +20,13 @@
 //
 // # Pieces exported for transform and patch code
 //
-// Stream names: EncodeStreamName / DecodeStreamName pack and unpack MSI's
+// Stream names: encodeStreamName / decodeStreamName pack and unpack MSI's
 // base-64 stream names; table streams carry the 0x4840 prefix (table=true).
 // Names starting with a control character (\005SummaryInformation) are
 // stored unpacked.
 //
 // String pool: StringPool is a decoded `_StringPool`/`_StringData` pair.
-// DecodeStringPool(pool, data) parses raw stream bytes (code page, 2- or
+// decodeStringPool(pool, data) parses raw stream bytes (code page, 2- or
 // 3-byte references via LongRefs/RefWidth, holes, ≥ 64 KiB strings);
 // NewStringPool + Add (which counts references) build one; Encode produces
 // the two streams and sets LongRefs when more than 65,536 ids exist. ID,
@@ -38,9 +38,9 @@
 // constructors StringType, IntType, BinaryType.
 //
 // Tables: Column{Name, Type}; Row ([]Value); Value (Null, Int, Str,
-// Binary; Kind, Int(), Str(), StreamName(), String()). DecodeRows and
-// EncodeRows convert column-major table streams (sorted by stored key values
-// on encode); RowWidth and BinaryStreamName ("Table.Key1.Key2") complete
+// Binary; Kind, Int(), Str(), StreamName(), String()). decodeRows and
+// encodeRows convert column-major table streams (sorted by stored key values
+// on encode); rowWidth and BinaryStreamName ("Table.Key1.Key2") complete
 // them. TablesSchema/ColumnsSchema give the catalog schemas.
 //
 // Databases: New(Package|Transform|Patch) creates an empty one; Open,
@@ -61,7 +61,7 @@
 // makes of them: Platform, Languages (Template of a package), PatchTargets
 // (Template of a patch), PatchTransforms (LastSavedBy of a patch),
 // PackageCode, PatchCode and ObsoletedPatches (Revision Number), ShortNames,
-// Compressed, AdminImage (Word Count bits). DecodeSummaryInfo and Encode
+// Compressed, AdminImage (Word Count bits). decodeSummaryInfo and Encode
 // convert the property-set stream.
 //
 // IDT text: WriteIDT, WriteSummaryIDT and WriteForceCodepageIDT write exactly

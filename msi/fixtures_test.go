@@ -251,7 +251,7 @@ func mustRows(t *testing.T, db *Database, name string, cols []Column) []Row {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rows, err := DecodeRows(name, cols, raw, db.pool)
+	rows, err := decodeRows(name, cols, raw, db.pool)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -85,7 +85,7 @@ func FuzzStringPool(f *testing.F) {
 	}
 	f.Add(poolBytes(0x80000000|65001, [][2]uint16{{0, 1}, {4, 1}, {0, 0}, {3, 2}}), []byte("ab\xc3\xa9xyz"))
 	f.Fuzz(func(t *testing.T, pool, data []byte) {
-		p, err := DecodeStringPool(pool, data)
+		p, err := decodeStringPool(pool, data)
 		if err != nil {
 			if !IsFormatError(err) {
 				t.Fatalf("untyped error %v", err)
@@ -96,7 +96,7 @@ func FuzzStringPool(f *testing.F) {
 		if err != nil {
 			return // e.g. bytes with no mapping in the code page
 		}
-		q, err := DecodeStringPool(pool2, data2)
+		q, err := decodeStringPool(pool2, data2)
 		if err != nil {
 			t.Fatalf("re-decode: %v", err)
 		}
@@ -146,20 +146,20 @@ func FuzzDecodeRows(f *testing.F) {
 		if longRefs {
 			p = long
 		}
-		rows, err := DecodeRows("T", cols, data, p)
+		rows, err := decodeRows("T", cols, data, p)
 		if err != nil {
 			if !IsFormatError(err) {
 				t.Fatalf("untyped error %v", err)
 			}
 			return
 		}
-		if rw := RowWidth(cols, p.RefWidth()); rw > 0 && len(rows) != len(data)/rw {
+		if rw := rowWidth(cols, p.RefWidth()); rw > 0 && len(rows) != len(data)/rw {
 			t.Fatalf("%d rows from %d bytes of %d-byte rows", len(rows), len(data), rw)
 		}
 		// Whatever decodes re-encodes (sorted) to a stream of the same size,
 		// unless a value is out of its column's domain (NULL in a key...).
-		out, err := EncodeRows("T", cols, rows, p)
-		if err == nil && len(out) != len(rows)*RowWidth(cols, p.RefWidth()) {
+		out, err := encodeRows("T", cols, rows, p)
+		if err == nil && len(out) != len(rows)*rowWidth(cols, p.RefWidth()) {
 			t.Fatalf("re-encoded %d bytes for %d rows", len(out), len(rows))
 		}
 	})
@@ -175,7 +175,7 @@ func FuzzSummary(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
-		si, err := DecodeSummaryInfo(b)
+		si, err := decodeSummaryInfo(b)
 		if err != nil {
 			if !IsFormatError(err) {
 				t.Fatalf("untyped error %v", err)
@@ -183,7 +183,7 @@ func FuzzSummary(f *testing.F) {
 			return
 		}
 		if enc, err := si.Encode(); err == nil {
-			if _, err := DecodeSummaryInfo(enc); err != nil {
+			if _, err := decodeSummaryInfo(enc); err != nil {
 				t.Fatalf("re-decode of our own encoding: %v", err)
 			}
 		}

@@ -34,7 +34,7 @@ func craft(t *testing.T, edit func(root *cfb.Node)) []byte {
 
 func node(root *cfb.Node, name string, table bool) *cfb.Node {
 	for _, c := range root.Children {
-		if c.Name == EncodeStreamName(name, table) {
+		if c.Name == encodeStreamName(name, table) {
 			return c
 		}
 	}

@@ -34,7 +34,7 @@ func ReadSummary(rd *cfb.Reader) (*SummaryInfo, Container, error) {
 	if err != nil {
 		return nil, 0, err
 	}
-	si, err := DecodeSummaryInfo(b)
+	si, err := decodeSummaryInfo(b)
 	return si, kind, err
 }
 

@@ -41,10 +41,10 @@ func streamAlphabetIndex(r rune) int {
 
 const streamAlphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz._"
 
-// EncodeStreamName packs name into the form stored in the compound file.
+// encodeStreamName packs name into the form stored in the compound file.
 // table selects the 0x4840 table-stream prefix. The result is a Go string of
 // the UTF-16 code units (as cfb.Entry.Name holds them).
-func EncodeStreamName(name string, table bool) string {
+func encodeStreamName(name string, table bool) string {
 	units := make([]uint16, 0, len(name)/2+2)
 	if table {
 		units = append(units, tablePrefix)
@@ -68,9 +68,9 @@ func EncodeStreamName(name string, table bool) string {
 	return string(utf16.Decode(units))
 }
 
-// DecodeStreamName unpacks a stored stream name. table reports the 0x4840
+// decodeStreamName unpacks a stored stream name. table reports the 0x4840
 // prefix (the stream holds a table's rows; name is then the table name).
-func DecodeStreamName(stored string) (name string, table bool) {
+func decodeStreamName(stored string) (name string, table bool) {
 	var b strings.Builder
 	b.Grow(len(stored) * 2)
 	for i, r := range stored {
@@ -90,13 +90,13 @@ func DecodeStreamName(stored string) (name string, table bool) {
 	return b.String(), table
 }
 
-// encodedLen is the number of UTF-16 units EncodeStreamName would produce.
+// encodedLen is the number of UTF-16 units encodeStreamName would produce.
 func encodedLen(name string, table bool) int {
-	return len(utf16.Encode([]rune(EncodeStreamName(name, table))))
+	return len(utf16.Encode([]rune(encodeStreamName(name, table))))
 }
 
-// ValidStreamName reports whether name (decoded) can be stored: non-empty,
+// validStreamName reports whether name (decoded) can be stored: non-empty,
 // and short enough to fit the 31-unit CFB name once packed.
-func ValidStreamName(name string, table bool) bool {
+func validStreamName(name string, table bool) bool {
 	return name != "" && encodedLen(name, table) <= 31
 }

@@ -35,9 +35,9 @@ func NewStringPool(cp int) *StringPool {
 
 const longRefsFlag = 0x80000000
 
-// DecodeStringPool parses raw `_StringPool` and `_StringData` stream bytes.
+// decodeStringPool parses raw `_StringPool` and `_StringData` stream bytes.
 // An empty pool stream means code page 0 and no strings.
-func DecodeStringPool(pool, data []byte) (*StringPool, error) {
+func decodeStringPool(pool, data []byte) (*StringPool, error) {
 	p := NewStringPool(0)
 	if len(pool) == 0 {
 		if len(data) != 0 {

@@ -73,8 +73,8 @@ var fmtidSummaryInformation = [16]byte{0xe0, 0x85, 0x9f, 0xf2, 0xf9, 0x4f, 0x68,
 // maxProperties bounds the property count a section may declare.
 const maxProperties = 1024
 
-// DecodeSummaryInfo parses a summary information stream.
-func DecodeSummaryInfo(b []byte) (*SummaryInfo, error) {
+// decodeSummaryInfo parses a summary information stream.
+func decodeSummaryInfo(b []byte) (*SummaryInfo, error) {
 	bad := func(format string, args ...any) error { return formatErr(SummaryStream[1:], format, args...) }
 	if len(b) < 48 {
 		return nil, bad("stream of %d bytes is shorter than a property set header", len(b))
@@ -333,7 +333,7 @@ func (si *SummaryInfo) Time(pid PropertyID) (time.Time, bool) {
 
 // SetTime stores a FILETIME property.
 func (si *SummaryInfo) SetTime(pid PropertyID, t time.Time) {
-	si.props[pid] = Property{Type: VTFiletime, Time: TimeToFiletime(t)}
+	si.props[pid] = Property{Type: VTFiletime, Time: timeToFiletime(t)}
 }
 
 // FiletimeToTime converts a FILETIME to a UTC time.
@@ -342,8 +342,8 @@ func FiletimeToTime(ft uint64) time.Time {
 	return time.Unix(secs, int64(ft%10_000_000)*100).UTC()
 }
 
-// TimeToFiletime converts a time to a FILETIME (0 before 1601).
-func TimeToFiletime(t time.Time) uint64 {
+// timeToFiletime converts a time to a FILETIME (0 before 1601).
+func timeToFiletime(t time.Time) uint64 {
 	secs := t.Unix() - filetimeEpoch
 	if secs < 0 {
 		return 0

@@ -14,8 +14,8 @@ import (
 // Strings are pool ids (0 = NULL). A binary cell is a non-zero marker; its
 // data is the stream "Table.Key1.Key2…".
 
-// RowWidth is the size of one row of cols in bytes.
-func RowWidth(cols []Column, refWidth int) int {
+// rowWidth is the size of one row of cols in bytes.
+func rowWidth(cols []Column, refWidth int) int {
 	w := 0
 	for _, c := range cols {
 		w += c.Type.Width(refWidth)
@@ -23,11 +23,11 @@ func RowWidth(cols []Column, refWidth int) int {
 	return w
 }
 
-// DecodeRows decodes a column-major table stream. table names the table in
+// decodeRows decodes a column-major table stream. table names the table in
 // errors and in binary cells' stream names. Trailing bytes that do not make a
 // whole row are ignored (some writers pad).
-func DecodeRows(table string, cols []Column, data []byte, pool *StringPool) ([]Row, error) {
-	rw := RowWidth(cols, pool.RefWidth())
+func decodeRows(table string, cols []Column, data []byte, pool *StringPool) ([]Row, error) {
+	rw := rowWidth(cols, pool.RefWidth())
 	if rw == 0 {
 		if len(data) != 0 {
 			return nil, formatErr("table "+table, "has no columns but %d bytes of rows", len(data))
@@ -135,10 +135,10 @@ func storedCell(table string, col Column, v Value, pool *StringPool) (uint32, er
 	}
 }
 
-// EncodeRows builds a column-major table stream from rows, sorted by the
+// encodeRows builds a column-major table stream from rows, sorted by the
 // stored values of the key columns (string ids, biased integers), as the
 // installer requires. Every string must already be in pool.
-func EncodeRows(table string, cols []Column, rows []Row, pool *StringPool) ([]byte, error) {
+func encodeRows(table string, cols []Column, rows []Row, pool *StringPool) ([]byte, error) {
 	nc := len(cols)
 	stored := make([]uint32, len(rows)*nc)
 	for r, row := range rows {
@@ -178,7 +178,7 @@ func EncodeRows(table string, cols []Column, rows []Row, pool *StringPool) ([]by
 		})
 	}
 	rw := pool.RefWidth()
-	out := make([]byte, 0, RowWidth(cols, rw)*len(rows))
+	out := make([]byte, 0, rowWidth(cols, rw)*len(rows))
 	for c, col := range cols {
 		w := col.Type.Width(rw)
 		for _, r := range order {
