@@ -2,6 +2,7 @@ package cab
 
 import (
 	"bytes"
+	"errors"
 	"io"
 	"os"
 	"path/filepath"
@@ -24,12 +25,14 @@ func addCorpusSeeds(f *testing.F) {
 	f.Add(writeCab(f, mixedMembers(5, 1)[:4], nil))
 }
 
-// FuzzReader: any input opens or fails with an error, and reading every
-// member ends (data or error) with bounded output.
+// FuzzReader: any input opens or fails with an error, reading every member
+// ends (data or error) with bounded output, and Find agrees with NewReader
+// (checkFind).
 func FuzzReader(f *testing.F) {
 	addCorpusSeeds(f)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		r, err := NewReader(bytes.NewReader(data), int64(len(data)))
+		checkFind(t, data, r, err)
 		if err != nil {
 			return
 		}
@@ -43,11 +46,40 @@ func FuzzReader(f *testing.F) {
 			io.CopyN(io.Discard, rc, 8<<20)
 			rc.Close()
 		}
-		// Find must agree that a cabinet starting at 0 is one.
-		if off, err := Find(bytes.NewReader(data), int64(len(data))); err == nil && off < 0 {
-			t.Fatalf("Find returned %d", off)
-		}
 	})
+}
+
+// checkFind checks Find on data against NewReader's result (r, openErr).
+// The two answer different questions, as in libmspack: NewReader opens
+// what is claimed to be a cabinet, even one cut short (cabd_open;
+// partial_nodata.cab must open), while Find searches arbitrary bytes and,
+// like cabd_search (what cabextract runs), skips a candidate whose claimed
+// size runs past the end of the input by more than findSlack bytes: in a
+// search that is the sign of a false "MSCF". So:
+//   - Find finds a cabinet only where NewReaderAt opens one;
+//   - it fails only with ErrNotFound;
+//   - a cabinet that opens at 0 and whose claimed size fits is found at 0.
+func checkFind(t *testing.T, data []byte, r *Reader, openErr error) {
+	t.Helper()
+	size := int64(len(data))
+	off, err := Find(bytes.NewReader(data), size)
+	switch {
+	case err != nil && !errors.Is(err, ErrNotFound):
+		t.Fatalf("Find: %v, want a cabinet or ErrNotFound", err)
+	case err == nil && (off < 0 || off+headerSize > size):
+		t.Fatalf("Find returned offset %d of a %d-byte input", off, size)
+	case err == nil:
+		if _, err := NewReaderAt(bytes.NewReader(data), off, size); err != nil {
+			t.Fatalf("Find reports a cabinet at %d that NewReaderAt refuses: %v", off, err)
+		}
+	}
+	if openErr == nil {
+		h := r.Cabinets[0].Header
+		fits := int64(h.Size) >= headerSize && int64(h.Size) <= size+findSlack && h.FilesOffset < h.Size
+		if fits && (err != nil || off != 0) {
+			t.Fatalf("NewReader opens a cabinet at 0 (%d bytes claimed, %d present) but Find says %d, %v", h.Size, size, off, err)
+		}
+	}
 }
 
 // FuzzMSZIP: the MSZIP block decoder on arbitrary payloads, chained so the

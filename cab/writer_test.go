@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ohotfix/ohotfix/cab/internal/rawcab"
+	"github.com/ohotfix/ohotfix/internal/testtools"
 )
 
 // testMember is a member to write and expect back.
@@ -194,28 +194,28 @@ func TestWriterInterop(t *testing.T) {
 				t.Fatal(err)
 			}
 			tools := []struct {
-				bin, pkg string
-				test     []string
-				extract  func(out string) []string
+				name    string
+				find    func(testing.TB) string
+				test    []string
+				extract func(out string) []string
 			}{
-				{"cabextract", "cabextract", []string{"-t", path}, func(out string) []string { return []string{"-q", "-d", out, path} }},
-				{"gcab", "gcab", nil, func(out string) []string { return []string{"-x", "-C", out, path} }},
-				{"7z", "7zip", []string{"t", path}, func(out string) []string { return []string{"x", "-y", "-o" + out, path} }},
-				{"7zz", "7zip", []string{"t", path}, func(out string) []string { return []string{"x", "-y", "-o" + out, path} }},
+				{"cabextract", func(tb testing.TB) string { return testtools.LookPath(tb, "cabextract") }, []string{"-t", path}, func(out string) []string { return []string{"-q", "-d", out, path} }},
+				{"gcab", func(tb testing.TB) string { return testtools.LookPath(tb, "gcab") }, nil, func(out string) []string { return []string{"-x", "-C", out, path} }},
+				{"7-Zip", testtools.SevenZip, []string{"t", path}, func(out string) []string { return []string{"x", "-y", "-o" + out, path} }},
 			}
 			for _, tool := range tools {
-				bin := rawcab.NeedTool(t, tool.bin, tool.pkg)
+				bin := tool.find(t)
 				if tool.test != nil {
 					if out, err := exec.Command(bin, tool.test...).CombinedOutput(); err != nil {
-						t.Errorf("%s %v: %v\n%s", tool.bin, tool.test, err, out)
+						t.Errorf("%s %v: %v\n%s", bin, tool.test, err, out)
 					}
 				}
-				out := filepath.Join(dir, tool.bin)
+				out := filepath.Join(dir, tool.name)
 				if b, err := exec.Command(bin, tool.extract(out)...).CombinedOutput(); err != nil {
-					t.Errorf("%s: %v\n%s", tool.bin, err, b)
+					t.Errorf("%s: %v\n%s", bin, err, b)
 					continue
 				}
-				compareTree(t, tool.bin, out, members)
+				compareTree(t, bin, out, members)
 			}
 		})
 	}
@@ -224,7 +224,7 @@ func TestWriterInterop(t *testing.T) {
 // TestReadGcabOutput: cabinets gcab writes (made here, with and without
 // MSZIP) read back to the same bytes.
 func TestReadGcabOutput(t *testing.T) {
-	gcab := rawcab.NeedTool(t, "gcab", "gcab")
+	gcab := testtools.LookPath(t, "gcab")
 	members := mixedMembers(3, 1)
 	src := t.TempDir()
 	var names []string

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/ohotfix/ohotfix/exitcode"
+	"github.com/ohotfix/ohotfix/internal/testtools"
 )
 
 func TestDiskSpaceNeed(t *testing.T) {
@@ -69,10 +70,7 @@ func TestFreeSpaceMatchesDf(t *testing.T) {
 		}
 		t.Fatal(err)
 	}
-	df, err := exec.LookPath("df")
-	if err != nil {
-		t.Skip("df missing: apt-get install coreutils")
-	}
+	df := testtools.LookPath(t, "df")
 	out, err := exec.Command(df, "-B1", "--output=avail", dir).Output()
 	if err != nil {
 		t.Skip("df does not support --output (not GNU coreutils):", err)

@@ -8,6 +8,8 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/ohotfix/ohotfix/internal/testtools"
 )
 
 // sharedDir finds ../shared beside the module root (CI clones main with
@@ -27,15 +29,11 @@ func sharedDir(t testing.TB, sub string) string {
 	return abs
 }
 
-// needTool skips when a peer tool is missing (fails under CI=true).
-func needTool(t testing.TB, name, pkg string) {
+// needTool skips when a peer tool is missing (fails under CI=true); the
+// message names the Debian package listed in scripts/test-commands.tsv.
+func needTool(t testing.TB, name string) {
 	t.Helper()
-	if _, err := exec.LookPath(name); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("%s not installed (Debian package %s)", name, pkg)
-		}
-		t.Skipf("%s not installed (Debian package %s)", name, pkg)
-	}
+	testtools.LookPath(t, name)
 }
 
 func run(t testing.TB, dir, name string, args ...string) string {
@@ -56,7 +54,7 @@ func run(t testing.TB, dir, name string, args ...string) string {
 // msidumpDir runs msidump -d into a new temp dir.
 func msidumpDir(t testing.TB, db string) string {
 	t.Helper()
-	needTool(t, "msidump", "msitools")
+	needTool(t, "msidump")
 	d := t.TempDir()
 	// msiinfo export (which msidump runs) writes binary cells to
 	// ./<Table>/ of its working directory: keep them in the dump folder.

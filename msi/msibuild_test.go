@@ -25,7 +25,7 @@ func writeIDTs(t testing.TB, files map[string]string) (dir string, paths []strin
 
 func msibuild(t testing.TB, dir string, idts []string, extra ...string) string {
 	t.Helper()
-	needTool(t, "msibuild", "msitools")
+	needTool(t, "msibuild")
 	out := filepath.Join(dir, "built.msi")
 	args := append([]string{out, "-i"}, idts...)
 	run(t, dir, "msibuild", append(args, extra...)...)

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/ohotfix/ohotfix/cab/internal/rawcab"
+	"github.com/ohotfix/ohotfix/internal/testtools"
 )
 
 // largeFilesCab decodes large-files.cab, the 14 MB LZX:21 member of
@@ -60,9 +61,9 @@ func TestLargeFilesCab(t *testing.T) {
 
 // TestLargeFilesLZX decodes the two 2 GiB LZX folders of large-files.cab and
 // checks the md5 given in the corpus README. It takes several seconds, so it
-// only runs when OHOTFIX_LARGE_TESTS=1.
+// runs in CI (CI=true) or with OHOTFIX_LARGE_TESTS=1.
 func TestLargeFilesLZX(t *testing.T) {
-	rawcab.RequireLarge(t, "decode the two 2 GiB LZX folders")
+	testtools.Large(t, "OHOTFIX_LARGE_TESTS", "decode the two 2 GiB LZX folders")
 	inner := innerLargeCab(t)
 	for _, i := range []int{1, 2} {
 		f := &inner.Folders[i]

@@ -15,6 +15,7 @@ import (
 	"time"
 	"unicode"
 
+	"github.com/ohotfix/ohotfix/internal/testtools"
 	"github.com/richardlehane/mscfb"
 )
 
@@ -117,7 +118,7 @@ func TestCorpusMatchesMscfb(t *testing.T) {
 // TestCorpusMatchesMsiinfo compares the root-level non-table streams with
 // the decoded names `msiinfo streams` prints.
 func TestCorpusMatchesMsiinfo(t *testing.T) {
-	msiinfo := needTool(t, "msiinfo", "msitools")
+	msiinfo := testtools.LookPath(t, "msiinfo")
 	for _, p := range corpusFiles(t) {
 		if strings.HasSuffix(p, ".mst") {
 			continue // msiinfo opens databases and patches, not transforms
@@ -147,19 +148,6 @@ func TestCorpusMatchesMsiinfo(t *testing.T) {
 			}
 		})
 	}
-}
-
-// needTool finds an external program or skips (fails under CI=true).
-func needTool(t testing.TB, name, debianPkg string) string {
-	t.Helper()
-	p, err := exec.LookPath(name)
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("%s not found (Debian package %s)", name, debianPkg)
-		}
-		t.Skipf("%s not found; install the Debian package %s", name, debianPkg)
-	}
-	return p
 }
 
 // TestCorpusFacts checks values documented in the corpus READMEs.

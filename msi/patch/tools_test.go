@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ohotfix/ohotfix/internal/testtools"
 	"github.com/ohotfix/ohotfix/msi"
 	"github.com/ohotfix/ohotfix/msi/transform"
 	"github.com/ohotfix/ohotfix/internal/transformtest"
@@ -57,11 +58,7 @@ func TestPeerToolsReadOurFiles(t *testing.T) {
 		}
 	})
 	t.Run("7z", func(t *testing.T) {
-		seven := "7zz"
-		if _, err := exec.LookPath(seven); err != nil {
-			seven = "7z"
-		}
-		transformtest.NeedTool(t, seven, "7zip")
+		seven := testtools.SevenZip(t)
 		out := runTool(t, seven, "l", "-tCompound", msp)
 		for _, want := range []string{"TargetToUpgraded/!File", "#TargetToUpgraded/!_Tables", "#TargetToUpgraded/!PatchPackage", "!MsiPatchSequence", "!MsiPatchMetadata", res.Cabinet, "[5]SummaryInformation"} {
 			if !strings.Contains(out, want) {
