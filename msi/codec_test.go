@@ -215,7 +215,7 @@ func TestSummaryRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := decodeSummaryInfo(b)
+	got, err := DecodeSummaryInfo(b)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -28,7 +28,7 @@ func (db *Database) Summary() (*SummaryInfo, error) {
 	if err != nil {
 		return nil, err
 	}
-	si, err := decodeSummaryInfo(b)
+	si, err := DecodeSummaryInfo(b)
 	if err != nil {
 		return nil, err
 	}

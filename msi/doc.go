@@ -61,7 +61,7 @@
 // makes of them: Platform, Languages (Template of a package), PatchTargets
 // (Template of a patch), PatchTransforms (LastSavedBy of a patch),
 // PackageCode, PatchCode and ObsoletedPatches (Revision Number), ShortNames,
-// Compressed, AdminImage (Word Count bits). decodeSummaryInfo and Encode
+// Compressed, AdminImage (Word Count bits). DecodeSummaryInfo and Encode
 // convert the property-set stream.
 //
 // IDT text: WriteIDT, WriteSummaryIDT and WriteForceCodepageIDT write exactly

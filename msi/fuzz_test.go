@@ -175,7 +175,7 @@ func FuzzSummary(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
-		si, err := decodeSummaryInfo(b)
+		si, err := DecodeSummaryInfo(b)
 		if err != nil {
 			if !IsFormatError(err) {
 				t.Fatalf("untyped error %v", err)
@@ -183,7 +183,7 @@ func FuzzSummary(f *testing.F) {
 			return
 		}
 		if enc, err := si.Encode(); err == nil {
-			if _, err := decodeSummaryInfo(enc); err != nil {
+			if _, err := DecodeSummaryInfo(enc); err != nil {
 				t.Fatalf("re-decode of our own encoding: %v", err)
 			}
 		}

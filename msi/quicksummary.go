@@ -34,7 +34,7 @@ func ReadSummary(rd *cfb.Reader) (*SummaryInfo, Container, error) {
 	if err != nil {
 		return nil, 0, err
 	}
-	si, err := decodeSummaryInfo(b)
+	si, err := DecodeSummaryInfo(b)
 	return si, kind, err
 }
 

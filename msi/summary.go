@@ -73,8 +73,8 @@ var fmtidSummaryInformation = [16]byte{0xe0, 0x85, 0x9f, 0xf2, 0xf9, 0x4f, 0x68,
 // maxProperties bounds the property count a section may declare.
 const maxProperties = 1024
 
-// decodeSummaryInfo parses a summary information stream.
-func decodeSummaryInfo(b []byte) (*SummaryInfo, error) {
+// DecodeSummaryInfo parses a summary information stream.
+func DecodeSummaryInfo(b []byte) (*SummaryInfo, error) {
 	bad := func(format string, args ...any) error { return formatErr(SummaryStream[1:], format, args...) }
 	if len(b) < 48 {
 		return nil, bad("stream of %d bytes is shorter than a property set header", len(b))
