@@ -4,6 +4,20 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 OHOTFIX_NO_WINE=1 ./scripts/deps.sh
+# Everything printed below is also kept in bench/results.md, with the date
+# and the machine, so the README's Performance figures have a source anyone
+# can regenerate.
+out=bench/results.md
+tmp=$(mktemp bench/.results.XXXXXX)
+trap 'rm -f "$tmp"' EXIT
+{
+	echo "# make bench — $(date -u +%Y-%m-%d)"
+	echo
+	echo "Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2- | sed 's/^ *//'), $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo 2>/dev/null); $(go version | cut -d' ' -f3-4); ohotfix $(git describe --tags --always --dirty 2>/dev/null)"
+	echo
+	echo '```'
+} >"$tmp"
+exec > >(tee -a "$tmp") 2>&1
 echo "== Go benchmarks"
 go test -run '^$' -bench . -benchmem -benchtime "${BENCHTIME:-1x}" ./... 2>&1 | grep -E '^(Benchmark|ok|FAIL|---)' || true
 for s in bench/*.sh; do
@@ -24,3 +38,8 @@ runs.sort()
 print(f"ohotfix version: median {runs[len(runs)//2]*1000:.2f} ms, min {runs[0]*1000:.2f} ms over {len(runs)} runs (target < 15 ms)")
 PY
 fi
+
+exec >&- 2>&-
+wait # for tee
+echo '```' >>"$tmp"
+mv "$tmp" "$out"
