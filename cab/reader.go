@@ -1,6 +1,7 @@
 package cab
 
 import (
+	"github.com/ohotfix/ohotfix/internal/safeopen"
 	"io"
 	"os"
 	"sort"
@@ -136,17 +137,10 @@ func OpenReader(path string) (*Reader, error) {
 }
 
 // openSized opens a file and returns its size.
+// Anything but a regular file (a FIFO, a device …) is refused without
+// blocking (safeopen).
 func openSized(path string) (*os.File, int64, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, 0, err
-	}
-	fi, err := f.Stat()
-	if err != nil {
-		f.Close()
-		return nil, 0, err
-	}
-	return f, fi.Size(), nil
+	return safeopen.OpenSized(path)
 }
 
 // Close closes the files OpenReader or OpenSet opened.

@@ -2,7 +2,8 @@
 // and never reads without bound.
 //
 // A FIFO, a socket, a device or a directory where a file is expected is
-// refused at once with a *NotRegularError (errors.Is(err, ErrNotRegular)):
+// refused at once with a *NotRegularError inside an *fs.PathError
+// (errors.Is(err, ErrNotRegular)):
 // the path is checked with stat before it is opened, and opened so that a
 // FIFO swapped in between cannot block either (O_NONBLOCK on POSIX, checked
 // again on the open handle with fstat). Reading through a symbolic link is

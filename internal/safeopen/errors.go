@@ -12,15 +12,20 @@ var ErrNotRegular = errors.New("not a regular file")
 // ErrTooLarge is matched (errors.Is) by every *TooLargeError.
 var ErrTooLarge = errors.New("file too large")
 
-// NotRegularError reports a path that names something other than a regular
-// file where one is expected.
+// NotRegularError says that a path names something other than a regular
+// file where one is expected. The functions of this package return it
+// inside an *fs.PathError (Op "open" or "stat", the path), so that callers
+// mapping path errors to "could not open" codes (1619, 1635) map it too.
 type NotRegularError struct {
-	Path string
 	Mode fs.FileMode // type bits of what was found
 }
 
 func (e *NotRegularError) Error() string {
-	return fmt.Sprintf("%s is %s, not a regular file", e.Path, Kind(e.Mode))
+	return "not a regular file: " + Kind(e.Mode)
+}
+
+func notRegular(op, path string, m fs.FileMode) error {
+	return &fs.PathError{Op: op, Path: path, Err: &NotRegularError{Mode: m.Type()}}
 }
 
 func (e *NotRegularError) Is(target error) bool { return target == ErrNotRegular }

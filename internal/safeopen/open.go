@@ -6,7 +6,7 @@ import (
 )
 
 // Check returns the FileInfo of the regular file path names (following
-// symbolic links), or a *NotRegularError for anything else, or the stat
+// symbolic links), or a *NotRegularError (in an *fs.PathError) for anything else, or the stat
 // error. It never opens path, so it cannot block; use it for paths another
 // component opens later (and prefer Open where the file is read here).
 func Check(path string) (fs.FileInfo, error) {
@@ -15,7 +15,7 @@ func Check(path string) (fs.FileInfo, error) {
 		return nil, err
 	}
 	if !fi.Mode().IsRegular() {
-		return fi, &NotRegularError{Path: path, Mode: fi.Mode().Type()}
+		return fi, notRegular("open", path, fi.Mode())
 	}
 	return fi, nil
 }
@@ -38,7 +38,7 @@ func Open(path string) (*os.File, error) {
 	}
 	if !fi.Mode().IsRegular() {
 		f.Close()
-		return nil, &NotRegularError{Path: path, Mode: fi.Mode().Type()}
+		return nil, notRegular("open", path, fi.Mode())
 	}
 	return f, nil
 }
@@ -71,7 +71,7 @@ func CheckTarget(path string) error {
 		return err
 	}
 	if !fi.Mode().IsRegular() {
-		return &NotRegularError{Path: path, Mode: fi.Mode().Type()}
+		return notRegular("create", path, fi.Mode())
 	}
 	return nil
 }
