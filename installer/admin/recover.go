@@ -75,7 +75,7 @@ func recoverLocked(imageDir string, log *zap.Logger) error {
 		return nil
 	}
 	log.Info("admin: rolling back an update left by an interrupted run", zap.String("image", imageDir), zap.String("patch", j.Patch))
-	if err := undo(imageDir, j, log); err != nil {
+	if _, err := undo(imageDir, j, log); err != nil {
 		return exitcode.Wrap(exitcode.Fatal, &RollbackFailedError{Image: imageDir, Stage: stage,
 			Cause: fmt.Errorf("an earlier run was interrupted (patch %s)", j.Patch), Rollback: err})
 	}

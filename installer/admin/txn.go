@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"sort"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -162,8 +163,12 @@ func (t *txn) commit() (leftovers []string, err error) {
 // "rolled back", or a *RollbackFailedError when the image could not be
 // put back.
 func (t *txn) rollBack(cause error) error {
-	if uerr := undo(t.root, &t.j, t.log); uerr != nil {
+	left, uerr := undo(t.root, &t.j, t.log)
+	if uerr != nil {
 		return &RollbackFailedError{Image: t.root, Stage: t.stage, Cause: cause, Rollback: uerr}
+	}
+	if len(left) > 0 {
+		return fmt.Errorf("%w (every change was rolled back; the next run removes the leftovers: %s)", cause, strings.Join(left, ", "))
 	}
 	return fmt.Errorf("%w (every change was rolled back)", cause)
 }
@@ -315,9 +320,10 @@ func (t *txn) switchOne(e journalEntry) (string, error) {
 // its commit mark. Every step checks what is on disk, so undoing twice (a
 // crash during recovery) is harmless. An error means some file could not be
 // put back (the journal then stays for the next run); once every file is
-// back, failing to delete the staging folder is only logged (leftovers the
-// next run removes).
-func undo(root string, j *journal, log *zap.Logger) error {
+// back, failing to delete the staging folder only yields leftovers (what
+// stays; the journal may be among them, and undoing it again changes
+// nothing), which the next run removes.
+func undo(root string, j *journal, log *zap.Logger) (leftovers []string, err error) {
 	stage := filepath.Join(root, stageDirName)
 	var errs []error
 	for i := len(j.Files) - 1; i >= 0; i-- {
@@ -351,7 +357,7 @@ func undo(root string, j *journal, log *zap.Logger) error {
 		os.Remove(filepath.Join(root, filepath.FromSlash(j.Dirs[i]))) // only if empty
 	}
 	if err := errors.Join(errs...); err != nil {
-		return err
+		return nil, err
 	}
 	syncDir(root)
 	if log == nil {
@@ -359,10 +365,11 @@ func undo(root string, j *journal, log *zap.Logger) error {
 	}
 	log.Info("admin: transaction rolled back", zap.String("image", root), zap.Int("files", len(j.Files)))
 	if err := removeStage(stage); err != nil {
+		leftovers = leftoversOf(stage)
 		log.Warn("admin: the image is rolled back, but removing the staging folder failed; the next run removes what is left",
-			zap.Error(err), zap.Strings("leftovers", leftoversOf(stage)))
+			zap.Error(err), zap.Strings("leftovers", leftovers))
 	}
-	return nil
+	return leftovers, nil
 }
 
 // finish deletes what a committed transaction no longer needs: the saved
