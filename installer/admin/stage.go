@@ -41,6 +41,11 @@ func transact(ctx context.Context, imageDir string, jobs []copyJob, last *copyJo
 	if log == nil {
 		log = zap.NewNop()
 	}
+	imageDir, last, release, err := realImageRoot(ctx, imageDir, last, log)
+	if err != nil {
+		return err
+	}
+	defer release()
 	guard := newDirGuard(imageDir)
 	for _, j := range jobs {
 		if err := guard.check(j.Dst); err != nil {
