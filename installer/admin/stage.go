@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -51,6 +52,10 @@ func transact(ctx context.Context, imageDir string, jobs []copyJob, last *copyJo
 		if err := guard.check(j.Dst); err != nil {
 			return err
 		}
+	}
+	if err := checkSpace(stagingNeed(imageDir, jobs, last)); err != nil {
+		log.Error("admin: not enough space to stage the update; the image was not changed", zap.Error(err))
+		return err
 	}
 	t, err := beginTxn(imageDir, log)
 	if err != nil {
@@ -124,6 +129,24 @@ func transact(ctx context.Context, imageDir string, jobs []copyJob, last *copyJo
 			imageDir, strings.Join(leftovers, ", ")))
 	}
 	return nil
+}
+
+// stagingNeed is what staging jobs and last (the database, written by
+// last.Write) needs in imageDir; the new database is taken as the current
+// one plus an eighth (a patch adds rows; its exact size is known only once
+// written).
+func stagingNeed(imageDir string, jobs []copyJob, last *copyJob) SpaceNeed {
+	sizes := make([]int64, 0, len(jobs))
+	for _, j := range jobs {
+		sizes = append(sizes, max(j.Size, 0))
+	}
+	var db int64
+	if last != nil {
+		if fi, err := os.Stat(filepath.Join(imageDir, last.Dst)); err == nil {
+			db = fi.Size() + fi.Size()/8
+		}
+	}
+	return spaceFor(imageDir, sizes, db)
 }
 
 // failureCode is the exit code of a failure that left the old image: 1632
