@@ -24,7 +24,7 @@ func within(t *testing.T, d time.Duration, what string, fn func()) {
 }
 
 func TestSpecialFilesRefusedWithoutBlocking(t *testing.T) {
-	dir := t.TempDir()
+	dir := tempDir(t)
 	for class, p := range special(t, dir) {
 		t.Run(class, func(t *testing.T) {
 			entries := map[string]func() error{
@@ -56,7 +56,7 @@ func TestSpecialFilesRefusedWithoutBlocking(t *testing.T) {
 }
 
 func TestRegularFileAndLinkToIt(t *testing.T) {
-	dir := t.TempDir()
+	dir := tempDir(t)
 	p := filepath.Join(dir, "a.txt")
 	if err := os.WriteFile(p, []byte("hello"), 0o644); err != nil {
 		t.Fatal(err)
@@ -95,7 +95,7 @@ func TestRegularFileAndLinkToIt(t *testing.T) {
 }
 
 func TestLimits(t *testing.T) {
-	dir := t.TempDir()
+	dir := tempDir(t)
 	p := filepath.Join(dir, "big")
 	if err := os.WriteFile(p, make([]byte, 4097), 0o644); err != nil {
 		t.Fatal(err)
@@ -117,6 +117,19 @@ func TestLimits(t *testing.T) {
 	if b, err := ReadAllLimited(strings.NewReader("abc"), 3); err != nil || string(b) != "abc" {
 		t.Fatalf("ReadAllLimited(3 of 3) = %q, %v", b, err)
 	}
+}
+
+// tempDir is t.TempDir without its failing cleanup under Wine, whose file
+// system lacks the POSIX-semantics delete os.RemoveAll uses on Windows (a
+// leftover in a throw-away prefix is harmless).
+func tempDir(t testing.TB) string {
+	t.Helper()
+	d, err := os.MkdirTemp("", "safeopen-test-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(d) })
+	return d
 }
 
 type zeroReader struct{ n int64 }

@@ -46,7 +46,7 @@ func special(t *testing.T, dir string) map[string]string {
 // The check-then-open window: a FIFO put where a regular file was checked
 // must not block the open either.
 func TestOpenNonBlockingOnFIFO(t *testing.T) {
-	fifo := filepath.Join(t.TempDir(), "fifo")
+	fifo := filepath.Join(tempDir(t), "fifo")
 	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
 		t.Fatal(err)
 	}
