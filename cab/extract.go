@@ -10,6 +10,7 @@ import (
 	"runtime"
 	"sort"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -58,6 +59,7 @@ func ExtractAll(r *Reader, dir string, opts *ExtractOptions) ([]string, error) {
 			}
 		}
 	}
+	unixSep := UnixSeparators(r.Files) // over every member, as cabextract
 	var mu sync.Mutex
 	var written []string
 	progress := func(n int64) {
@@ -68,7 +70,7 @@ func ExtractAll(r *Reader, dir string, opts *ExtractOptions) ([]string, error) {
 		}
 	}
 	err = Each(files, opts.Workers, opts.StopOnError, func(f *File, rc io.Reader) error {
-		p, err := extractOne(root, f, rc, opts, progress)
+		p, err := extractOne(root, f, SafePathSep(f.Name, unixSep), rc, opts, progress)
 		if err == nil {
 			mu.Lock()
 			written = append(written, p)
@@ -155,12 +157,11 @@ func eachOne(f *File, fn func(*File, io.Reader) error) error {
 	return fn(f, rc)
 }
 
-// extractOne writes one member below root and returns its relative path.
-func extractOne(root *os.Root, f *File, rc io.Reader, opts *ExtractOptions, progress func(int64)) (string, error) {
+// extractOne writes one member below root at rel and returns rel.
+func extractOne(root *os.Root, f *File, rel string, rc io.Reader, opts *ExtractOptions, progress func(int64)) (string, error) {
 	if opts.MaxFileSize > 0 && f.Size > opts.MaxFileSize {
 		return "", newErr(ErrLimit, "%d bytes is more than the %d allowed", f.Size, opts.MaxFileSize)
 	}
-	rel := SafePath(f.Name)
 	if d := path.Dir(rel); d != "." {
 		if err := root.MkdirAll(d, 0o755); err != nil {
 			return "", err
@@ -198,12 +199,14 @@ func extractOne(root *os.Root, f *File, rc io.Reader, opts *ExtractOptions, prog
 	return rel, nil
 }
 
-// createTemp creates a fresh temporary file beside rel.
+// createTemp creates a fresh temporary file beside rel. Its name does not
+// derive from rel's: a member name may already be as long as a file name
+// can be (255 bytes), and any prefix or suffix would go past the limit.
 func createTemp(root *os.Root, rel string) (string, *os.File, error) {
-	dir, base := path.Split(rel)
+	dir, _ := path.Split(rel)
 	var err error
 	for i := 0; i < 100; i++ {
-		tmp := fmt.Sprintf("%s.%s.%d-%d.tmp", dir, base, os.Getpid(), i)
+		tmp := fmt.Sprintf("%s.cabx-%d-%d.tmp", dir, os.Getpid(), tempSeq.Add(1))
 		var f *os.File
 		f, err = root.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 		if err == nil {
@@ -215,6 +218,10 @@ func createTemp(root *os.Root, rel string) (string, *os.File, error) {
 	}
 	return "", nil, err
 }
+
+// tempSeq numbers temporary files: workers extract several members of one
+// folder at once.
+var tempSeq atomic.Int64
 
 // writeBuffer sizes the output buffer: up to 1 MiB, no more than the file.
 func writeBuffer(size int64) int {

@@ -15,7 +15,22 @@ import (
 //   - NUL, control characters and ':' (drive letters, NTFS streams) become
 //     '_'; on Windows, device names (CON, NUL, COM1 ...) get a '_' prefix.
 func SafePath(name string) string {
-	parts := strings.FieldsFunc(name, func(r rune) bool { return r == '/' || r == '\\' })
+	return SafePathSep(name, false)
+}
+
+// SafePathSep is SafePath for a cabinet whose names use `/` as separator
+// when unixSep (see UnixSeparators): then `\` is part of a name, as in
+// cabextract, except that "..\" still becomes "xx\" and a leading `\` is
+// dropped. On Windows `\` always separates (it cannot be in a name).
+func SafePathSep(name string, unixSep bool) string {
+	unixSep = unixSep && runtime.GOOS != "windows"
+	parts := strings.FieldsFunc(name, func(r rune) bool { return r == '/' || r == '\\' && !unixSep })
+	if unixSep && len(parts) > 0 {
+		parts[0] = strings.TrimLeft(parts[0], `\`)
+		if parts[0] == "" {
+			parts = parts[1:]
+		}
+	}
 	out := parts[:0]
 	for _, p := range parts {
 		switch p {
@@ -23,6 +38,9 @@ func SafePath(name string) string {
 			continue
 		case "..":
 			p = "xx"
+		}
+		if unixSep {
+			p = neutraliseDotDotBackslash(p)
 		}
 		p = strings.Map(func(r rune) rune {
 			if r < 0x20 || r == 0x7f || r == ':' {
@@ -45,6 +63,13 @@ func SafePath(name string) string {
 		return "x"
 	}
 	return strings.Join(out, "/")
+}
+
+// neutraliseDotDotBackslash turns every "..\" of a name part into "xx\",
+// as cabextract does (harmless on POSIX, but the name may be read from
+// Windows through a share later).
+func neutraliseDotDotBackslash(p string) string {
+	return strings.ReplaceAll(p, `..\`, `xx\`)
 }
 
 // isDeviceName reports whether p names a DOS device on Windows, with or

@@ -1,6 +1,7 @@
 package cab
 
 import (
+	"github.com/ohotfix/ohotfix/internal/safeopen"
 	"io"
 	"os"
 	"sort"
@@ -136,17 +137,10 @@ func OpenReader(path string) (*Reader, error) {
 }
 
 // openSized opens a file and returns its size.
+// Anything but a regular file (a FIFO, a device …) is refused without
+// blocking (safeopen).
 func openSized(path string) (*os.File, int64, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, 0, err
-	}
-	fi, err := f.Stat()
-	if err != nil {
-		f.Close()
-		return nil, 0, err
-	}
-	return f, fi.Size(), nil
+	return safeopen.OpenSized(path)
 }
 
 // Close closes the files OpenReader or OpenSet opened.
@@ -249,14 +243,15 @@ func readCabinet(ra io.ReaderAt, off, size int64) (*Cabinet, error) {
 	return c, nil
 }
 
-// decodeName turns stored name bytes into a Go string: UTF-8 (invalid
-// sequences replaced by U+FFFD) or ISO-8859-1.
+// decodeName turns stored name bytes into a Go string: UTF-8 or ISO-8859-1.
+// UTF-8 is decoded the way cabextract decodes it, so that both extract to
+// the same paths: sequences of the right shape are taken at their value even
+// when overlong (an overlong `/` is a `/`, later made safe like any other),
+// anything else, NUL, surrogates and U+FFFE/U+FFFF become U+FFFD, one per
+// byte that starts no sequence.
 func decodeName(b []byte, isUTF8 bool) string {
 	if isUTF8 {
-		if utf8.Valid(b) {
-			return string(b)
-		}
-		return string([]rune(string(b))) // replaces invalid bytes
+		return decodeLaxUTF8(b)
 	}
 	ascii := true
 	for _, c := range b {
@@ -273,6 +268,45 @@ func decodeName(b []byte, isUTF8 bool) string {
 		r[i] = rune(c)
 	}
 	return string(r)
+}
+
+// decodeLaxUTF8 is decodeName's UTF-8 decoder.
+func decodeLaxUTF8(b []byte) string {
+	cont := func(i, n int) bool { // b[i+1 … i+n] are continuation bytes
+		if i+n >= len(b) {
+			return false
+		}
+		for k := 1; k <= n; k++ {
+			if b[i+k]&0xC0 != 0x80 {
+				return false
+			}
+		}
+		return true
+	}
+	out := make([]rune, 0, len(b))
+	for i := 0; i < len(b); {
+		c := b[i]
+		var x rune
+		n := 0
+		switch {
+		case c < 0x80:
+			x = rune(c)
+		case c >= 0xC2 && c < 0xE0 && cont(i, 1):
+			x, n = rune(c&0x1F)<<6|rune(b[i+1]&0x3F), 1
+		case c >= 0xE0 && c < 0xF0 && cont(i, 2):
+			x, n = rune(c&0x0F)<<12|rune(b[i+1]&0x3F)<<6|rune(b[i+2]&0x3F), 2
+		case c >= 0xF0 && c < 0xF5 && cont(i, 3):
+			x, n = rune(c&0x07)<<18|rune(b[i+1]&0x3F)<<12|rune(b[i+2]&0x3F)<<6|rune(b[i+3]&0x3F), 3
+		default:
+			x = utf8.RuneError
+		}
+		if x <= 0 || x > utf8.MaxRune || x >= 0xD800 && x <= 0xDFFF || x == 0xFFFE || x == 0xFFFF {
+			x = utf8.RuneError
+		}
+		out = append(out, x)
+		i += 1 + n
+	}
+	return string(out)
 }
 
 // assemble builds the logical view (merged folders, deduplicated files) of

@@ -1,6 +1,8 @@
 package cab
 
 import (
+	"errors"
+	"github.com/ohotfix/ohotfix/internal/safeopen"
 	"io"
 	"os"
 	"path/filepath"
@@ -57,16 +59,14 @@ func DirOpener(dir string) Opener {
 			}
 			p = filepath.Join(dir, real)
 		}
-		f, err := os.Open(p)
+		f, size, err := safeopen.OpenSized(p)
 		if err != nil {
+			if errors.Is(err, safeopen.ErrNotRegular) {
+				return nil, 0, os.ErrNotExist // not a cabinet of the set
+			}
 			return nil, 0, err
 		}
-		fi, err := f.Stat()
-		if err != nil || !fi.Mode().IsRegular() {
-			f.Close()
-			return nil, 0, os.ErrNotExist
-		}
-		return namedFile{f}, fi.Size(), nil
+		return namedFile{f}, size, nil
 	}
 }
 

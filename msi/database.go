@@ -3,6 +3,7 @@ package msi
 import (
 	"errors"
 	"fmt"
+	"github.com/ohotfix/ohotfix/internal/safeopen"
 	"io"
 	"os"
 	"slices"
@@ -113,16 +114,13 @@ func newDatabase(kind Container) *Database {
 // Errors: *os.PathError and other I/O errors when the file cannot be read;
 // *FormatError (or a cfb error) when it is not a valid container.
 func Open(path string) (*Database, error) {
-	f, err := os.Open(path)
+	// A FIFO, device or directory is refused at once (safeopen): an
+	// open(2) of a FIFO would block until a writer comes.
+	f, size, err := safeopen.OpenSized(path)
 	if err != nil {
 		return nil, err
 	}
-	fi, err := f.Stat()
-	if err != nil {
-		f.Close()
-		return nil, err
-	}
-	db, err := OpenReader(f, fi.Size())
+	db, err := OpenReader(f, size)
 	if err != nil {
 		f.Close()
 		return nil, err

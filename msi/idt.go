@@ -6,14 +6,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
-
-	"github.com/ohotfix/ohotfix/internal/atomicfile"
 )
 
 // IDT is the tab-separated text form of a table used by msidb/msibuild and
@@ -354,7 +354,10 @@ type ExportOptions struct {
 // Every table is decoded and rendered before the first file is written, so
 // a table that fails to decode leaves no partial dump behind. Each file,
 // streams included, is written to a temporary file and renamed into place
-// (never written through an existing symlink).
+// (never written through an existing symlink). Every write goes through an
+// os.Root on dir, and a subfolder that exists as a symbolic link (or as
+// anything but a folder) is refused before anything is written: nothing is
+// ever written outside dir, nor through a link inside it.
 func (db *Database) Export(dir string, opt ExportOptions) error {
 	si, err := db.Summary()
 	if err != nil {
@@ -413,8 +416,24 @@ func (db *Database) Export(dir string, opt ExportOptions) error {
 			}
 		}
 	}
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return err
+	}
+	defer root.Close()
+	rel := func(p string) string { r, _ := filepath.Rel(dir, p); return r }
+	// Check every subfolder before the first write: a refusal changes nothing.
+	subdirs := map[string]bool{}
+	for _, f := range streams {
+		subdirs[filepath.Dir(rel(f.path))] = true
+	}
+	for d := range subdirs {
+		if err := checkDumpDir(root, dir, d); err != nil {
+			return err
+		}
+	}
 	for _, f := range idts {
-		if err := atomicfile.WriteFile(f.path, f.text, 0o644); err != nil {
+		if err := writeInRoot(root, rel(f.path), f.text); err != nil {
 			return err
 		}
 	}
@@ -425,14 +444,64 @@ func (db *Database) Export(dir string, opt ExportOptions) error {
 		} else if err != nil {
 			return err
 		}
-		if err := os.MkdirAll(filepath.Dir(f.path), 0o755); err != nil {
+		d := filepath.Dir(rel(f.path))
+		if err := root.Mkdir(d, 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
 			return err
 		}
-		if err := atomicfile.WriteFile(f.path, data, 0o644); err != nil {
+		if err := checkDumpDir(root, dir, d); err != nil {
+			return err
+		}
+		if err := writeInRoot(root, rel(f.path), data); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// checkDumpDir refuses a subfolder d of the dump folder that exists as a
+// symbolic link or anything but a folder (absent is fine: it is created).
+func checkDumpDir(root *os.Root, dir, d string) error {
+	fi, err := root.Lstat(d)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil
+	case err != nil:
+		return err
+	case fi.Mode()&fs.ModeSymlink != 0:
+		return &fs.PathError{Op: "dump", Path: filepath.Join(dir, d), Err: errors.New("is a symbolic link; refusing to write through it")}
+	case !fi.IsDir():
+		return &fs.PathError{Op: "dump", Path: filepath.Join(dir, d), Err: errors.New("exists and is not a folder")}
+	}
+	return nil
+}
+
+// dumpTempSeq numbers Export's temporary files.
+var dumpTempSeq atomic.Int64
+
+// writeInRoot writes data to rel inside root through a temporary file in the
+// same folder (a short name of its own: rel's name may be long), synced and
+// renamed over rel. Renaming over a symbolic link replaces the link.
+func writeInRoot(root *os.Root, rel string, data []byte) (err error) {
+	tmp := filepath.Join(filepath.Dir(rel), fmt.Sprintf(".msidump-%d-%d.tmp", os.Getpid(), dumpTempSeq.Add(1)))
+	f, err := root.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			root.Remove(tmp)
+		}
+	}()
+	if _, err = f.Write(data); err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return err
+	}
+	return root.Rename(tmp, rel)
 }
 
 // safeFileName keeps a table or stream name from escaping the dump folder

@@ -1,7 +1,7 @@
 package msi
 
 import (
-	"os"
+	"github.com/ohotfix/ohotfix/internal/safeopen"
 
 	"github.com/ohotfix/ohotfix/msi/cfb"
 )
@@ -40,16 +40,12 @@ func ReadSummary(rd *cfb.Reader) (*SummaryInfo, Container, error) {
 
 // ReadSummaryFile is ReadSummary for a file path.
 func ReadSummaryFile(path string) (*SummaryInfo, Container, error) {
-	f, err := os.Open(path)
+	f, size, err := safeopen.OpenSized(path)
 	if err != nil {
 		return nil, 0, err
 	}
 	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return nil, 0, err
-	}
-	rd, err := cfb.NewReader(f, fi.Size())
+	rd, err := cfb.NewReader(f, size)
 	if err != nil {
 		return nil, 0, err
 	}

@@ -22,9 +22,9 @@
 // are never opened. Folders of the image that are symbolic links are
 // refused, never written through (the files would land outside the image).
 //
-// Test-only crash hook (binaries built with -tags ohotfix_testhooks): when OHOTFIX_TEST_CRASH_AT=N
-// is set, the process kills itself with SIGKILL (os.Kill elsewhere) right
-// before its Nth journaled file operation (staged write, journal write,
-// rename, removal). It exists for the crash-safety tests, which re-run the
-// test binary as a worker process; it must never be set in production.
+// Test-only hooks (envhooks.go): OHOTFIX_TEST_CRASH_AT=N kills the process
+// right before its Nth journaled file operation (staged write, journal write,
+// rename, removal), OHOTFIX_TEST_FAULT_AT=N:ENOSPC|EACCES[:sticky] fails it.
+// They act only in the package's tests and in binaries built with the
+// ohotfix_testhooks build tag; release builds do not link them.
 package admin

@@ -1,10 +1,13 @@
 package admin
 
 import (
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"time"
 )
 
@@ -61,6 +64,49 @@ func writeAtomic(dst string, src io.Reader, want int64, mtime time.Time) error {
 	}
 	if err := os.Rename(tmp, dst); err != nil {
 		os.Remove(tmp)
+		return err
+	}
+	return nil
+}
+
+// removeAll deletes path and everything below it. Where os.RemoveAll fails
+// on Windows, which it does where deletes with POSIX semantics are not
+// available (Wine, SMB shares, FAT, older Windows: "unlinkat …: Invalid
+// function"), it falls back to the classic per-entry delete (DeleteFile,
+// RemoveDirectory: os.Remove) for what is left.
+func removeAll(path string) error {
+	err := os.RemoveAll(path)
+	if err == nil || runtime.GOOS != "windows" {
+		return err
+	}
+	if cerr := removeAllClassic(path); cerr != nil {
+		return errors.Join(err, cerr)
+	}
+	return nil
+}
+
+// removeAllClassic deletes a tree depth first with os.Remove. It does not
+// follow links: a link (a reparse point) is removed, not its target.
+func removeAllClassic(path string) error {
+	fi, err := os.Lstat(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if fi.IsDir() && fi.Mode()&fs.ModeSymlink == 0 {
+		ents, err := os.ReadDir(path)
+		if err != nil {
+			return err
+		}
+		for _, e := range ents {
+			if err := removeAllClassic(filepath.Join(path, e.Name())); err != nil {
+				return err
+			}
+		}
+	}
+	if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return err
 	}
 	return nil

@@ -11,6 +11,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/ohotfix/ohotfix/internal/safeopen"
 )
 
 // Names inside the image folder used by a transaction.
@@ -89,9 +91,18 @@ func (j *journal) encode() ([]byte, error) {
 	return json.MarshalIndent(j, "", " ")
 }
 
-// readJournal loads and checks a journal file.
+// maxJournal bounds the journal read into memory: about 200 bytes a file,
+// so over half a million files; a larger "journal" is not one of ours.
+const maxJournal = 128 << 20
+
+// readJournal loads and checks a journal file. A journal that is not a
+// regular file (a FIFO planted there would block a plain open) or is larger
+// than maxJournal is a *JournalError.
 func readJournal(p string) (*journal, error) {
-	b, err := os.ReadFile(p)
+	b, err := safeopen.ReadFileLimited(p, maxJournal)
+	if errors.Is(err, safeopen.ErrNotRegular) || errors.Is(err, safeopen.ErrTooLarge) {
+		return nil, &JournalError{p, err.Error()}
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -218,15 +218,16 @@ func TestApplyPatchRefusals(t *testing.T) {
 	}
 }
 
-// TestApplyPatchDiskFull: a write failing with ENOSPC rolls back; 1603.
+// TestApplyPatchDiskFull: a write failing with ENOSPC rolls back; 1632
+// (not enough space in the target folder); a denied rename: 1603.
 func TestApplyPatchDiskFull(t *testing.T) {
 	_, fx, img := v1Image(t)
 	before := treeSnapshot(t, img)
 	testHookWrap = func(w io.Writer) io.Writer { return &errWriter{w: w, limit: 1000} }
 	_, err := ApplyPatch(context.Background(), filepath.Join(img, "product.msi"), fx.Patch, ApplyOptions{})
 	testHookWrap = nil
-	if exitcode.Of(err) != exitcode.Fatal || !errors.Is(err, syscall.ENOSPC) {
-		t.Fatalf("err = %v, want 1603 wrapping ENOSPC", err)
+	if exitcode.Of(err) != exitcode.TempUnwritable || !errors.Is(err, syscall.ENOSPC) {
+		t.Fatalf("err = %v, want 1632 wrapping ENOSPC", err)
 	}
 	requireSameTree(t, before, img, "image changed")
 	// Permission denied while switching (injected: root ignores modes).

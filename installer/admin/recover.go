@@ -3,6 +3,7 @@ package admin
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 
@@ -53,9 +54,12 @@ func recoverLocked(imageDir string, log *zap.Logger) error {
 	switch {
 	case errors.Is(err, os.ErrNotExist):
 		// Crashed while staging: nothing in the image was touched.
+		// Or the leftovers of a finished one (rolled back or committed,
+		// its journal already deleted): the image is whole either way.
 		log.Info("admin: removing an unfinished staging folder", zap.String("dir", stage))
-		if err := os.RemoveAll(stage); err != nil {
-			return exitcode.New(exitcode.Fatal, "removing the staging folder %s: %w", stage, err)
+		if err := removeAll(stage); err != nil {
+			// Nothing to recover, only leftovers: a warning, not a failure.
+			log.Warn("admin: removing the leftovers of an earlier run failed", zap.Error(err), zap.Strings("leftovers", leftoversOf(stage)))
 		}
 		return nil
 	case err != nil:
@@ -64,13 +68,16 @@ func recoverLocked(imageDir string, log *zap.Logger) error {
 	if exists(filepath.Join(stage, committedName)) {
 		log.Info("admin: finishing a committed update left by an interrupted run", zap.String("image", imageDir), zap.String("patch", j.Patch))
 		if err := finish(imageDir, j); err != nil {
-			return exitcode.New(exitcode.Fatal, "finishing the interrupted update of %s: %w", imageDir, err)
+			// The image is the new one; only leftovers remain.
+			log.Warn("admin: the interrupted update is committed, but removing its leftovers failed; the next run tries again",
+				zap.Error(err), zap.Strings("leftovers", leftoversOf(stage)))
 		}
 		return nil
 	}
 	log.Info("admin: rolling back an update left by an interrupted run", zap.String("image", imageDir), zap.String("patch", j.Patch))
-	if err := undo(imageDir, j, log); err != nil {
-		return exitcode.New(exitcode.Fatal, "rolling back the interrupted update of %s: %w", imageDir, err)
+	if _, err := undo(imageDir, j, log); err != nil {
+		return exitcode.Wrap(exitcode.Fatal, &RollbackFailedError{Image: imageDir, Stage: stage,
+			Cause: fmt.Errorf("an earlier run was interrupted (patch %s)", j.Patch), Rollback: err})
 	}
 	return nil
 }

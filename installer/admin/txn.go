@@ -4,11 +4,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
 	"runtime"
 	"sort"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -47,7 +49,7 @@ func beginTxn(root string, log *zap.Logger) (*txn, error) {
 	for _, d := range []string{"new", "old"} {
 		for i := range stageShards {
 			if err := os.MkdirAll(filepath.Join(stage, d, fmt.Sprintf("%02d", i)), 0o755); err != nil {
-				os.RemoveAll(stage)
+				removeAll(stage)
 				return nil, err
 			}
 		}
@@ -89,15 +91,20 @@ func (t *txn) put(target string, src io.Reader, size int64, mtime time.Time) err
 
 // abort removes the staging folder before anything was switched.
 func (t *txn) abort() {
-	if err := os.RemoveAll(t.stage); err != nil {
-		t.log.Warn("admin: removing the staging folder", zap.Error(err))
+	if err := removeAll(t.stage); err != nil {
+		t.log.Warn("admin: removing the staging folder (the next run removes what is left)", zap.Error(err))
 	}
 }
 
 // commit makes the staged files durable, writes the journal, switches every
-// file, marks the transaction committed and cleans up. On an error before
-// the mark everything is undone; the returned error then says so.
-func (t *txn) commit() error {
+// file, marks the transaction committed and cleans up.
+//
+// The error says what state the image is in: nil means the new image (even
+// when cleaning up failed: leftovers then names what stays behind, and the
+// next run removes it); a *RollbackFailedError means neither old nor new (the
+// journal stays; the next run finishes the rollback); any other error means
+// the old image, every change undone.
+func (t *txn) commit() (leftovers []string, err error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	staged := make([]string, 0, len(t.j.Files))
@@ -110,53 +117,103 @@ func (t *txn) commit() error {
 			e.Existed = true
 		case !errors.Is(err, os.ErrNotExist):
 			t.abort()
-			return err
+			return nil, err
 		}
 	}
 	t.j.Dirs = t.missingDirs()
 	start := time.Now()
 	if err := fileOp("sync", t.stage); err != nil {
 		t.abort()
-		return err
+		return nil, err
 	}
 	if err := syncFiles(t.stage, staged); err != nil {
 		t.abort()
-		return fmt.Errorf("syncing staged files: %w", err)
+		return nil, fmt.Errorf("syncing staged files: %w", err)
 	}
 	t.log.Debug("admin: staged files synced", zap.Int("files", len(staged)), zap.Duration("took", time.Since(start)))
 	if err := fileOp("journal", t.stage); err != nil {
 		t.abort()
-		return err
+		return nil, err
 	}
 	if err := writeJournal(t.stage, &t.j); err != nil {
 		t.abort()
-		return fmt.Errorf("writing the journal: %w", err)
+		return nil, fmt.Errorf("writing the journal: %w", err)
 	}
 	start = time.Now()
 	if err := t.switchOver(); err != nil {
-		if uerr := undo(t.root, &t.j, t.log); uerr != nil {
-			return fmt.Errorf("%w; rolling back also failed (%v): the journal in %s stays for the next run", err, uerr, t.stage)
-		}
-		return fmt.Errorf("%w (every change was rolled back)", err)
+		return nil, t.rollBack(err)
 	}
-	err := fileOp("commit", t.stage)
-	if err == nil {
-		err = writeSynced(filepath.Join(t.stage, committedName), []byte("committed\n"))
-	}
-	if err != nil {
-		if uerr := undo(t.root, &t.j, t.log); uerr != nil {
-			return fmt.Errorf("marking the transaction committed: %w; rolling back also failed: %v", err, uerr)
-		}
-		return fmt.Errorf("marking the transaction committed: %w (every change was rolled back)", err)
-	}
-	if err := syncDir(t.stage); err != nil {
-		t.log.Warn("admin: syncing the staging folder", zap.Error(err))
+	if err := markCommitted(t.stage); err != nil {
+		return nil, t.rollBack(fmt.Errorf("marking the transaction committed: %w", err))
 	}
 	t.log.Debug("admin: switched over and committed", zap.Duration("took", time.Since(start)))
 	start = time.Now()
 	err = finish(t.root, &t.j)
 	t.log.Debug("admin: cleaned up", zap.Duration("took", time.Since(start)))
-	return err
+	if err != nil {
+		left := leftoversOf(t.stage)
+		t.log.Warn("admin: the image is updated, but cleaning up failed; the next run removes what is left",
+			zap.Error(err), zap.Strings("leftovers", left))
+		return left, nil
+	}
+	return nil, nil
+}
+
+// rollBack undoes a switch that failed with cause. It returns cause marked
+// "rolled back", or a *RollbackFailedError when the image could not be
+// put back.
+func (t *txn) rollBack(cause error) error {
+	left, uerr := undo(t.root, &t.j, t.log)
+	if uerr != nil {
+		return &RollbackFailedError{Image: t.root, Stage: t.stage, Cause: cause, Rollback: uerr}
+	}
+	if len(left) > 0 {
+		return fmt.Errorf("%w (every change was rolled back; the next run removes the leftovers: %s)", cause, strings.Join(left, ", "))
+	}
+	return fmt.Errorf("%w (every change was rolled back)", cause)
+}
+
+// markCommitted writes the commit mark atomically (temporary name, sync,
+// rename, folder sync): it is either absent or whole, so that recovery never
+// takes a half-written mark for a commit. Once the rename is done the
+// transaction is committed, whatever happens to the folder sync.
+func markCommitted(stage string) error {
+	if err := fileOp("commit", stage); err != nil {
+		return err
+	}
+	tmp := filepath.Join(stage, committedName+".tmp")
+	if err := writeSynced(tmp, []byte("committed\n")); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp, filepath.Join(stage, committedName)); err != nil {
+		return err
+	}
+	syncDir(stage) // best effort: see the doc comment
+	return nil
+}
+
+// leftoversOf lists what is left of a staging folder (the folder and up to
+// a few files in it) for a warning.
+func leftoversOf(stage string) []string {
+	const most = 10
+	var out []string
+	n := 0
+	filepath.WalkDir(stage, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return nil
+		}
+		if n++; n <= most {
+			out = append(out, p)
+		}
+		return nil
+	})
+	if n > most {
+		out = append(out, fmt.Sprintf("… and %d more in %s", n-most, stage))
+	}
+	if _, err := os.Lstat(stage); err == nil && len(out) == 0 {
+		out = append(out, stage)
+	}
+	return out
 }
 
 func (t *txn) abs(rel string) string { return filepath.Join(t.root, filepath.FromSlash(rel)) }
@@ -261,8 +318,12 @@ func (t *txn) switchOne(e journalEntry) (string, error) {
 
 // undo puts back the originals of a journal whose transaction did not reach
 // its commit mark. Every step checks what is on disk, so undoing twice (a
-// crash during recovery) is harmless.
-func undo(root string, j *journal, log *zap.Logger) error {
+// crash during recovery) is harmless. An error means some file could not be
+// put back (the journal then stays for the next run); once every file is
+// back, failing to delete the staging folder only yields leftovers (what
+// stays; the journal may be among them, and undoing it again changes
+// nothing), which the next run removes.
+func undo(root string, j *journal, log *zap.Logger) (leftovers []string, err error) {
 	stage := filepath.Join(root, stageDirName)
 	var errs []error
 	for i := len(j.Files) - 1; i >= 0; i-- {
@@ -272,14 +333,22 @@ func undo(root string, j *journal, log *zap.Logger) error {
 		bak := filepath.Join(stage, filepath.FromSlash(e.Backup))
 		if e.Existed {
 			if exists(bak) {
-				if err := os.Rename(bak, tgt); err != nil {
+				err := fileOp("restore", tgt)
+				if err == nil {
+					err = os.Rename(bak, tgt)
+				}
+				if err != nil {
 					errs = append(errs, err)
 				}
 			}
 			continue
 		}
 		if !exists(stg) && exists(tgt) {
-			if err := os.Remove(tgt); err != nil {
+			err := fileOp("unlink", tgt)
+			if err == nil {
+				err = os.Remove(tgt)
+			}
+			if err != nil {
 				errs = append(errs, err)
 			}
 		}
@@ -288,13 +357,19 @@ func undo(root string, j *journal, log *zap.Logger) error {
 		os.Remove(filepath.Join(root, filepath.FromSlash(j.Dirs[i]))) // only if empty
 	}
 	if err := errors.Join(errs...); err != nil {
-		return err
+		return nil, err
 	}
 	syncDir(root)
-	if log != nil {
-		log.Info("admin: transaction rolled back", zap.String("image", root), zap.Int("files", len(j.Files)))
+	if log == nil {
+		log = zap.NewNop()
 	}
-	return removeStage(stage)
+	log.Info("admin: transaction rolled back", zap.String("image", root), zap.Int("files", len(j.Files)))
+	if err := removeStage(stage); err != nil {
+		leftovers = leftoversOf(stage)
+		log.Warn("admin: the image is rolled back, but removing the staging folder failed; the next run removes what is left",
+			zap.Error(err), zap.Strings("leftovers", leftovers))
+	}
+	return leftovers, nil
 }
 
 // finish deletes what a committed transaction no longer needs: the saved
@@ -313,23 +388,21 @@ func finish(root string, j *journal) error {
 			return err
 		}
 	}
+	return removeStage(stage)
+}
+
+// removeStage deletes the staging folder. The journal goes first so that a
+// crash (or a failure) later leaves nothing to recover but leftovers; the
+// commit mark goes last of the rest, so that a journal never outlives it.
+func removeStage(stage string) error {
 	if err := fileOp("cleanup", filepath.Join(stage, journalName)); err != nil {
 		return err
 	}
 	if err := os.Remove(filepath.Join(stage, journalName)); err != nil && !errors.Is(err, os.ErrNotExist) {
 		return err
 	}
-	return removeStage(stage)
-}
-
-// removeStage deletes the staging folder. The journal goes first (done by
-// callers) so that a crash here leaves nothing to recover but leftovers.
-func removeStage(stage string) error {
 	if err := fileOp("cleanup", stage); err != nil {
 		return err
 	}
-	if err := os.Remove(filepath.Join(stage, journalName)); err != nil && !errors.Is(err, os.ErrNotExist) {
-		return err
-	}
-	return os.RemoveAll(stage)
+	return removeAll(stage)
 }

@@ -111,8 +111,9 @@ func TestTransactionCommits(t *testing.T) {
 }
 
 // TestTransactionFaultAtEveryStep fails each journaled file operation in turn
-// (as a full disk or a denied permission would) and checks that the image is
-// unchanged and the error is 1603.
+// (as a full disk would) and checks that the image is unchanged and the error
+// is 1632 — or, once committed (a cleanup failed), that the run succeeds with
+// the new image and the next run removes the leftovers.
 func TestTransactionFaultAtEveryStep(t *testing.T) {
 	total := countPlanOps(t)
 	for n := int64(1); n <= total; n++ {
@@ -133,7 +134,10 @@ func TestTransactionFaultAtEveryStep(t *testing.T) {
 		switch failedKind {
 		case "cleanup":
 			// After the commit mark a failed cleanup leaves the new image and
-			// leftovers that the next run removes.
+			// leftovers that the next run removes: a success.
+			if err != nil {
+				t.Fatalf("op %d (cleanup): err = %v, want success (committed)", n, err)
+			}
 			if err := Recover(dir); err != nil {
 				t.Fatalf("op %d (cleanup): recover: %v", n, err)
 			}
@@ -142,8 +146,8 @@ func TestTransactionFaultAtEveryStep(t *testing.T) {
 			}
 			continue
 		}
-		if err == nil || exitcode.Of(err) != exitcode.Fatal {
-			t.Fatalf("op %d (%s): err = %v (code %v), want 1603", n, failedKind, err, exitcode.Of(err))
+		if err == nil || exitcode.Of(err) != exitcode.TempUnwritable {
+			t.Fatalf("op %d (%s): err = %v (code %v), want 1632", n, failedKind, err, exitcode.Of(err))
 		}
 		if d := diffTrees(mapOf(planOld), got); d != "" {
 			t.Errorf("op %d (%s) failed but the image changed:\n%s", n, failedKind, d)
@@ -194,8 +198,8 @@ func TestTransactionDiskFull(t *testing.T) {
 	dir := t.TempDir()
 	writeTree(t, dir, planOld)
 	err := runPlan(context.Background(), dir, func(w io.Writer) io.Writer { return &errWriter{w: w, limit: 3} })
-	if exitcode.Of(err) != exitcode.Fatal || !errors.Is(err, syscall.ENOSPC) {
-		t.Fatalf("err = %v, want 1603 wrapping ENOSPC", err)
+	if exitcode.Of(err) != exitcode.TempUnwritable || !errors.Is(err, syscall.ENOSPC) {
+		t.Fatalf("err = %v, want 1632 (disk full) wrapping ENOSPC", err)
 	}
 	if d := diffTrees(mapOf(planOld), treeSnapshot(t, dir)); d != "" {
 		t.Fatalf("image changed:\n%s", d)
@@ -238,8 +242,6 @@ func TestTransactionCrashAtEveryStep(t *testing.T) {
 	}
 }
 
-// The crash hook is a test build's; this test binary is one.
-func init() { crashHook = envCrashHook }
 
 // errKilled reports a worker ended by SIGKILL (the crash hook).
 var errKilled = errors.New("worker killed")

@@ -28,6 +28,7 @@ func newHandle(l locker, opts Options, logf func(string, ...any)) *Handle {
 		h.TookOver = &prev
 		logf("lock %s: taking over from %s, which ended without releasing it", l.name(), prev)
 	}
+	removeStrayRecordTemps(l.recordPath(), logf)
 	if err := writeRecord(l.recordPath(), h.own); err != nil {
 		// The lock is ours regardless; waiters will just not see our name.
 		logf("lock %s: could not write the holder record: %v", l.name(), err)

@@ -7,6 +7,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -103,6 +104,32 @@ func writeRecord(path string, h Holder) error {
 		return err
 	}
 	return atomicfile.WriteFile(path, append(data, '\n'), 0o644)
+}
+
+// removeStrayRecordTemps deletes the temporary files a holder killed while
+// writing its record left beside path (atomicfile's ".<name>.<random>.tmp").
+// Only the lock's holder writes the record, and the caller holds the lock,
+// so every such file is a dead writer's.
+func removeStrayRecordTemps(path string, logf func(string, ...any)) {
+	dir, base := filepath.Split(path)
+	if dir == "" {
+		dir = "."
+	}
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	prefix := "." + base + "."
+	for _, e := range ents {
+		n := e.Name()
+		if !strings.HasPrefix(n, prefix) || !strings.HasSuffix(n, ".tmp") || e.IsDir() {
+			continue
+		}
+		m := filepath.Join(dir, n)
+		if err := os.Remove(m); err == nil {
+			logf("lock: removed %s, left by a holder that died writing its record", m)
+		}
+	}
 }
 
 // removeRecord deletes the record at path if it is still ours.

@@ -3,8 +3,8 @@ package patch
 import (
 	"crypto/sha256"
 	"fmt"
+	"github.com/ohotfix/ohotfix/internal/safeopen"
 	"io"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -120,7 +120,7 @@ func (s *source) each(fn func(f *fileRow, r io.Reader) error) error {
 		if err != nil {
 			return err
 		}
-		fh, err := os.Open(p)
+		fh, err := safeopen.Open(p)
 		if err != nil {
 			return fmt.Errorf("file %s: %w", f.key, err)
 		}
