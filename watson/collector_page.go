@@ -16,7 +16,7 @@ h1{font-size:22px;margin:0 0 4px} h2{font-size:17px;margin:24px 0 8px}
 .sub{color:#57606a;margin:0 0 16px}
 table{border-collapse:collapse;width:100%;font-size:14px}
 th,td{text-align:left;padding:6px 8px;border-bottom:1px solid #d0d7de;vertical-align:top}
-th{background:#f6f8fa} td.n{text-align:right;font-variant-numeric:tabular-nums}
+th{background:#f6f8fa;white-space:nowrap} td.nw{white-space:nowrap} td.bk{word-break:break-all} td.n{text-align:right;font-variant-numeric:tabular-nums}
 code,.mono{font-family:ui-monospace,"Cascadia Mono",Consolas,monospace;font-size:13px}
 a{color:#0969da;text-decoration:none} a:hover{text-decoration:underline}
 .chart{border:1px solid #d0d7de;border-radius:6px;padding:8px;background:#fbfcfd}
@@ -28,7 +28,7 @@ var funcs = template.FuncMap{
 		if t.IsZero() {
 			return "-"
 		}
-		return t.UTC().Format("2006-01-02 15:04:05Z")
+		return t.UTC().Format("2006-01-02 15:04Z")
 	},
 	"short": func(id string) string { return id[:12] },
 	"inc":   func(i int) int { return i + 1 },
@@ -43,10 +43,10 @@ var pageTemplate = template.Must(template.New("page").Funcs(funcs).Parse(`<!DOCT
 <div class="chart">{{.Chart}}</div>
 <h2>Buckets by count</h2>
 <table>
-<thead><tr><th>#</th><th>bucket</th><th>count</th><th>patch (P2)</th><th>phase (P5)</th><th>step (P6)</th><th>code (P7)</th><th>installer error (P8)</th><th>first seen</th><th>last seen</th></tr></thead>
+<thead><tr><th>#</th><th>bucket</th><th>count</th><th>patch (P2)</th><th>phase (P5)</th><th>step (P6)</th><th>code (P7)</th><th>installer error (P8)</th><th>last seen</th></tr></thead>
 <tbody>
-{{range $i, $b := .Buckets}}<tr class="bucket"><td class="n">{{inc $i}}</td><td class="mono"><a href="/buckets/{{$b.Bucket}}">{{$b.Bucket}}</a></td><td class="n">{{$b.Count}}</td><td class="mono">{{$b.Parameters.P2}}</td><td>{{$b.Parameters.P5}}</td><td>{{$b.Parameters.P6}}</td><td class="n">{{$b.Parameters.P7}}</td><td>{{$b.Parameters.P8}}</td><td>{{when $b.FirstSeen}}</td><td>{{when $b.LastSeen}}</td></tr>
-{{else}}<tr><td colspan="10">No reports yet.</td></tr>
+{{range $i, $b := .Buckets}}<tr class="bucket"><td class="n">{{inc $i}}</td><td class="mono bk"><a href="/buckets/{{$b.Bucket}}">{{$b.Bucket}}</a></td><td class="n">{{$b.Count}}</td><td class="mono">{{$b.Parameters.P2}}</td><td>{{$b.Parameters.P5}}</td><td class="nw">{{$b.Parameters.P6}}</td><td class="n">{{$b.Parameters.P7}}</td><td>{{$b.Parameters.P8}}</td><td>{{when $b.LastSeen}}</td></tr>
+{{else}}<tr><td colspan="9">No reports yet.</td></tr>
 {{end}}</tbody></table>
 <p class="sub">JSON: <a href="/buckets">/buckets</a></p>
 </body></html>
@@ -90,7 +90,7 @@ var reportTemplate = template.Must(template.New("report").Funcs(funcs).Parse(`<!
 const (
 	chartW, chartH        = 1000, 220
 	chartLeft, chartRight = 40, 10
-	chartTop, chartBottom = 10, 40
+	chartTop, chartBottom = 24, 40
 )
 
 // chartSVG draws reports per day as an inline SVG bar chart: one <rect
@@ -98,8 +98,8 @@ const (
 // <title> on each for the exact count.
 func chartSVG(days []DayCount) template.HTML {
 	var b strings.Builder
-	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" viewBox="0 0 %d %d" role="img" aria-label="reports per day">`,
-		chartW, chartH, chartW, chartH)
+	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" width="100%%" viewBox="0 0 %d %d" role="img" aria-label="reports per day">`,
+		chartW, chartH)
 	plotW, plotH := chartW-chartLeft-chartRight, chartH-chartTop-chartBottom
 	base := chartTop + plotH
 	fmt.Fprintf(&b, `<line class="axis" x1="%d" y1="%d" x2="%d" y2="%d"/>`, chartLeft, base, chartW-chartRight, base)
@@ -114,7 +114,7 @@ func chartSVG(days []DayCount) template.HTML {
 	fmt.Fprintf(&b, `<text class="lbl" x="%d" y="%d" text-anchor="end">%d</text>`, chartLeft-6, chartTop+10, peak)
 	fmt.Fprintf(&b, `<text class="lbl" x="%d" y="%d" text-anchor="end">0</text>`, chartLeft-6, base)
 	slot := float64(plotW) / float64(len(days))
-	barW := max(slot*0.7, 1)
+	barW := min(max(slot*0.7, 1), 48)
 	every := max(1, len(days)/10) // at most ~10 date labels
 	for i, d := range days {
 		h := float64(plotH) * float64(d.Count) / float64(peak)
@@ -122,6 +122,9 @@ func chartSVG(days []DayCount) template.HTML {
 		day := d.Day.Format("2006-01-02")
 		fmt.Fprintf(&b, `<rect class="bar" data-day="%s" data-count="%d" x="%.1f" y="%.1f" width="%.1f" height="%.1f"><title>%s: %d</title></rect>`,
 			day, d.Count, x, float64(base)-h, barW, h, day, d.Count)
+		if d.Count > 0 && slot >= 14 {
+			fmt.Fprintf(&b, `<text class="lbl" x="%.1f" y="%.1f" text-anchor="middle">%d</text>`, x+barW/2, float64(base)-h-4, d.Count)
+		}
 		if i%every == 0 || i == len(days)-1 {
 			fmt.Fprintf(&b, `<text class="lbl" x="%.1f" y="%d" text-anchor="middle">%s</text>`, x+barW/2, base+16, d.Day.Format("01-02"))
 		}
