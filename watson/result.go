@@ -21,9 +21,10 @@ type resultDoc struct {
 		Code   int    `json:"code"`
 	} `json:"checks"`
 	Patches []struct {
-		File      string `json:"file"`
-		PatchCode string `json:"patch_code"`
-		Decision  string `json:"decision"`
+		File      string   `json:"file"`
+		PatchCode string   `json:"patch_code"`
+		Targets   []string `json:"targets"`
+		Decision  string   `json:"decision"`
 		PerTarget []struct {
 			Product  string `json:"product_code"`
 			Decision string `json:"decision"`
@@ -80,7 +81,12 @@ func (in *Input) FillFromResult() {
 					return
 				}
 				if refusal && t.Decision == "refuse" {
-					fill(PhasePlan, "refuse", patch, t.Product, code)
+					if t.Product == "" && len(p.Targets) == 0 && p.PatchCode == "" {
+						// The patch itself could not be read.
+						fill(PhaseDetect, "read-patch", patch, "", code)
+					} else {
+						fill(PhasePlan, "refuse", patch, t.Product, code)
+					}
 					return
 				}
 			}

@@ -50,7 +50,7 @@ func watsonCommand() *cli.Command {
 				Usage: "upload the queued reports to their collector; a report leaves the queue once stored",
 				Flags: []cli.Flag{queueFlag,
 					&cli.StringFlag{Name: "url", Usage: "send to the collector at `URL` (and remember it) instead of each report's own destination"},
-					&cli.DurationFlag{Name: "timeout", Value: 30 * time.Second, Usage: "give up (reports stay queued) after `DURATION`"}},
+					&cli.DurationFlag{Name: "timeout", Value: 10 * time.Second, Usage: "give up (reports stay queued) after `DURATION`"}},
 				Action: watsonSend,
 			},
 			{
