@@ -4,6 +4,8 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/ohotfix/ohotfix/installer"
+
 	"github.com/ohotfix/ohotfix/checks"
 	"github.com/ohotfix/ohotfix/exitcode"
 )
@@ -19,17 +21,17 @@ func checksConfig(cfg *Config) checks.Config {
 }
 
 // Facts turns the inventory into the plain facts the checks judge.
-func Facts(inv *Inventory, patches []PatchInfo) *checks.Facts {
+func Facts(inv *installer.Inventory, patches []installer.PatchInfo) *checks.Facts {
 	f := &checks.Facts{Mode: checks.Client, Engine: checks.Engine{Name: "Windows Installer", Version: inv.EngineVersion},
 		Image: inv.Image, Volumes: inv.Volumes, Reboot: inv.Reboot}
 	if inv.Mode == "admin" {
 		// The image's product is in f.Image; Products is for installed ones.
 		f.Mode, f.Engine.Name = checks.Admin, "ohotfix admin-image engine"
 	} else {
-		for _, pr := range inv.Products {
-			cp := checks.Product{Code: pr.Code, Name: pr.Name, Version: pr.Version}
-			for name, level := range pr.Features {
-				cp.Features = append(cp.Features, checks.Feature{Name: name, Level: level, Installed: level > 0})
+		for _, t := range inv.Targets {
+			cp := checks.Product{Code: t.Code, Name: t.Name, Version: t.Version}
+			for _, ft := range t.Features {
+				cp.Features = append(cp.Features, checks.Feature{Name: ft.Name, Level: ft.Level, Installed: ft.Installed})
 			}
 			f.Products = append(f.Products, cp)
 		}
@@ -40,7 +42,7 @@ func Facts(inv *Inventory, patches []PatchInfo) *checks.Facts {
 		}
 		cp := checks.Patch{Name: filepath.Base(pi.File), Code: pi.PatchCode, Targets: pi.Targets,
 			WordCount: pi.MinInstaller, CabinetBytes: uint64(pi.PayloadSize)}
-		for _, pr := range inv.Products {
+		for _, pr := range inv.Targets {
 			if containsFold(pr.Applied, pi.PatchCode) {
 				cp.AppliedTo = append(cp.AppliedTo, pr.Code)
 			}
@@ -53,7 +55,7 @@ func Facts(inv *Inventory, patches []PatchInfo) *checks.Facts {
 // RunChecks evaluates the standard checks and translates their verdicts for
 // the planner: blocking failures stop the run; per-patch verdicts skip or
 // refuse single patches.
-func RunChecks(cfg *Config, inv *Inventory, patches []PatchInfo) CheckOutcome {
+func RunChecks(cfg *Config, inv *installer.Inventory, patches []installer.PatchInfo) CheckOutcome {
 	out := CheckOutcome{PatchSkip: map[string]string{}, PatchRefuse: map[string]CheckVerdict{}}
 	list, err := checks.List(checksConfig(cfg))
 	if err != nil {
@@ -93,7 +95,7 @@ func RunChecks(cfg *Config, inv *Inventory, patches []PatchInfo) CheckOutcome {
 
 // MeasureFacts fills in the machine facts the checks need: free space of the
 // temp and target folders, and the pending-reboot probe.
-func MeasureFacts(inv *Inventory, target string) {
+func MeasureFacts(inv *installer.Inventory, target string) {
 	inv.Volumes = append(inv.Volumes, checks.MeasureVolume(checks.RoleTemp, os.TempDir()))
 	if target != "" {
 		inv.Volumes = append(inv.Volumes, checks.MeasureVolume(checks.RoleTarget, target))

@@ -6,16 +6,15 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
 
-	"github.com/hashicorp/go-version"
 	"golang.org/x/text/encoding/unicode"
 	"golang.org/x/text/transform"
 	"gopkg.in/ini.v1"
 
+	"github.com/ohotfix/ohotfix/checks"
 	"github.com/ohotfix/ohotfix/exitcode"
 )
 
@@ -324,13 +323,13 @@ func strKey(field func(*Config) *string) func(*Config, string) error {
 	return func(c *Config, v string) error { *field(c) = v; return nil }
 }
 
-var dottedVersion = regexp.MustCompile(`^[0-9]+(\.[0-9]+){0,3}$`)
-
 func versionKey(field func(*Config) *string) func(*Config, string) error {
 	return func(c *Config, v string) error {
 		if v != "" {
-			if _, err := version.NewVersion(v); err != nil || !dottedVersion.MatchString(v) {
-				return fmt.Errorf("empty or a dotted version of up to 4 numbers, such as 2.0.2600.0")
+			// The same parser the checks use, so a value the ini accepts is
+			// never refused later, after logs or the image were touched.
+			if _, err := checks.ParseVersion(v); err != nil {
+				return fmt.Errorf("empty or a dotted version of up to 4 numbers of at most 65535 each, such as 2.0.2600.0")
 			}
 		}
 		*field(c) = v

@@ -3,6 +3,8 @@ package bootstrap
 import (
 	"strings"
 
+	"github.com/ohotfix/ohotfix/installer"
+
 	"github.com/ohotfix/ohotfix/exitcode"
 	"github.com/ohotfix/ohotfix/msi/patch"
 )
@@ -11,14 +13,12 @@ import (
 // cabinets (msi/patch does the reading): target product codes, patch code
 // and obsoleted codes, minimum installer, MsiPatchSequence and the display
 // name, and the size of its streams (for the free-space estimate).
-func ReadPatchInfo(path string) PatchInfo {
-	pi := PatchInfo{File: path}
+func ReadPatchInfo(path string) installer.PatchInfo {
+	pi := installer.PatchInfo{File: path}
 	p, err := patch.Open(path)
 	if err != nil {
-		pi.OpenError, pi.OpenCode = "cannot open the patch: "+err.Error(), exitcode.PatchOpenFailed
-		if patch.IsInvalid(err) {
-			pi.OpenCode = exitcode.PatchInvalid
-		}
+		err = exitcode.Patch.OpenError(path, err, patch.IsInvalid(err))
+		pi.OpenError, pi.OpenCode = err.Error(), exitcode.Of(err)
 		return pi
 	}
 	defer p.Close()

@@ -8,25 +8,30 @@ import (
 	"strings"
 	"testing"
 
+	"go.uber.org/zap"
+
+	"github.com/ohotfix/ohotfix/checks"
+	"github.com/ohotfix/ohotfix/installer"
+
 	"github.com/ohotfix/ohotfix/exitcode"
 )
 
 // scriptedBackend is a test double: it reports fixed products and returns
 // fixed codes per patch file.
 type scriptedBackend struct {
-	products []Product
+	products []installer.Target
 	codes    map[string]exitcode.Code
 	applied  []string
 }
 
 func (b *scriptedBackend) Mode() string { return "admin" }
-func (b *scriptedBackend) Inventory(context.Context, []PatchInfo) (*Inventory, error) {
-	return &Inventory{Mode: "admin", EngineVersion: AdminEngineVersion, Products: b.products}, nil
+func (b *scriptedBackend) Inventory(context.Context, []installer.PatchInfo) (*installer.Inventory, error) {
+	return &installer.Inventory{Mode: "admin", EngineVersion: checks.AdminEngineVersion, Targets: b.products}, nil
 }
-func (b *scriptedBackend) Apply(_ context.Context, s Step, _ *Logs) StepResult {
+func (b *scriptedBackend) Apply(_ context.Context, s installer.Step, _ *zap.Logger) installer.Outcome {
 	b.applied = append(b.applied, filepath.Base(s.File))
 	c := b.codes[filepath.Base(s.File)]
-	return StepResult{Code: c, RebootNeeded: c == exitcode.RebootRequired}
+	return installer.Outcome{Code: c, RebootNeeded: c == exitcode.RebootRequired}
 }
 
 func setupPatches(t *testing.T, names ...string) string {
@@ -37,8 +42,8 @@ func setupPatches(t *testing.T, names ...string) string {
 	return dir
 }
 
-func patchTable(infos map[string]PatchInfo) func(string) PatchInfo {
-	return func(path string) PatchInfo {
+func patchTable(infos map[string]installer.PatchInfo) func(string) installer.PatchInfo {
+	return func(path string) installer.PatchInfo {
 		pi := infos[filepath.Base(path)]
 		pi.File = path
 		return pi
@@ -49,14 +54,14 @@ const prodA = "{AAAAAAAA-0000-0000-0000-000000000001}"
 
 func TestPipelineDecisionsAndResult(t *testing.T) {
 	dir := setupPatches(t, "b.msp", "a.msp", "c.MSP", "d.msp", "old.msp", "notes.txt")
-	infos := map[string]PatchInfo{
+	infos := map[string]installer.PatchInfo{
 		"a.msp":   {PatchCode: "{P1}", Targets: []string{prodA}},
 		"b.msp":   {PatchCode: "{P2}", Targets: []string{"{OTHER}"}},
 		"c.MSP":   {PatchCode: "{P3}", Targets: []string{strings.ToLower(prodA)}, Obsoletes: []string{"{P4}"}},
 		"d.msp":   {PatchCode: "{P4}", Targets: []string{prodA}},
 		"old.msp": {PatchCode: "{P5}", Targets: []string{prodA}},
 	}
-	be := &scriptedBackend{products: []Product{{Code: prodA, Version: "1.0.0", Applied: []string{"{P5}"}}},
+	be := &scriptedBackend{products: []installer.Target{{Code: prodA, Version: "1.0.0", Applied: []string{"{P5}"}}},
 		codes: map[string]exitcode.Code{"c.MSP": exitcode.RebootRequired}}
 	p := &Pipeline{Config: Default(), Dir: dir, Backend: be, ReadPatch: patchTable(infos), UI: UIQuiet}
 	res := p.Run(context.Background())
@@ -105,8 +110,8 @@ func TestPipelineDecisionsAndResult(t *testing.T) {
 
 func TestPipelineNothingToDoAndRequireAll(t *testing.T) {
 	dir := setupPatches(t, "b.msp")
-	infos := map[string]PatchInfo{"b.msp": {PatchCode: "{P2}", Targets: []string{"{OTHER}"}}}
-	be := &scriptedBackend{products: []Product{{Code: prodA, Version: "1.0"}}}
+	infos := map[string]installer.PatchInfo{"b.msp": {PatchCode: "{P2}", Targets: []string{"{OTHER}"}}}
+	be := &scriptedBackend{products: []installer.Target{{Code: prodA, Version: "1.0"}}}
 	p := &Pipeline{Config: Default(), Dir: dir, Backend: be, ReadPatch: patchTable(infos)}
 	if res := p.Run(context.Background()); res.Code() != exitcode.Success || !strings.Contains(res.Reason, "nothing to do") {
 		t.Errorf("nothing to do: %v %q", res.Code(), res.Reason)
@@ -119,14 +124,14 @@ func TestPipelineNothingToDoAndRequireAll(t *testing.T) {
 
 func TestPipelineFailureStopsAndUnreadablePatchRefuses(t *testing.T) {
 	dir := setupPatches(t, "a.msp", "b.msp")
-	infos := map[string]PatchInfo{"a.msp": {PatchCode: "{P1}", Targets: []string{prodA}}, "b.msp": {PatchCode: "{P2}", Targets: []string{prodA}}}
-	be := &scriptedBackend{products: []Product{{Code: prodA}}, codes: map[string]exitcode.Code{"a.msp": exitcode.Fatal}}
+	infos := map[string]installer.PatchInfo{"a.msp": {PatchCode: "{P1}", Targets: []string{prodA}}, "b.msp": {PatchCode: "{P2}", Targets: []string{prodA}}}
+	be := &scriptedBackend{products: []installer.Target{{Code: prodA}}, codes: map[string]exitcode.Code{"a.msp": exitcode.Fatal}}
 	p := &Pipeline{Config: Default(), Dir: dir, Backend: be, ReadPatch: patchTable(infos)}
 	if res := p.Run(context.Background()); res.Code() != exitcode.Fatal || len(be.applied) != 1 {
 		t.Errorf("failure: %v applied %v", res.Code(), be.applied)
 	}
-	infos["b.msp"] = PatchInfo{OpenError: "not a compound file", OpenCode: exitcode.PatchInvalid}
-	be = &scriptedBackend{products: []Product{{Code: prodA}}}
+	infos["b.msp"] = installer.PatchInfo{OpenError: "not a compound file", OpenCode: exitcode.PatchInvalid}
+	be = &scriptedBackend{products: []installer.Target{{Code: prodA}}}
 	p.Backend = be
 	if res := p.Run(context.Background()); res.Code() != exitcode.PatchInvalid || len(be.applied) != 0 {
 		t.Errorf("unreadable patch: %v applied %v", res.Code(), be.applied)
@@ -134,7 +139,7 @@ func TestPipelineFailureStopsAndUnreadablePatchRefuses(t *testing.T) {
 }
 
 func TestPatchOrderBySequence(t *testing.T) {
-	in := []PatchInfo{{File: "z.msp", Family: "F", Sequence: "1.0.10", SupersedeEarlier: true}, {File: "a.msp", Family: "F", Sequence: "1.0.9"}, {File: "m.msp"}}
+	in := []installer.PatchInfo{{File: "z.msp", Family: "F", Sequence: "1.0.10", SupersedeEarlier: true}, {File: "a.msp", Family: "F", Sequence: "1.0.9"}, {File: "m.msp"}}
 	out := orderPatches(in)
 	if out[0].File != "m.msp" || out[1].File != "a.msp" || out[2].File != "z.msp" {
 		t.Errorf("order %v", out)

@@ -1,117 +1,226 @@
 package bootstrap
 
 import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"go.uber.org/zap"
+
 	"github.com/ohotfix/ohotfix/checks"
 	"github.com/ohotfix/ohotfix/exitcode"
+	"github.com/ohotfix/ohotfix/installer"
 )
 
-// The phases exchange only these plain values (as WiX Burn's engine does):
-// Detect produces an Inventory and check verdicts, Plan a list of Steps,
-// Apply a StepResult per step, Report the final Result.
-
-// PatchInfo is what Detect learned of one .msp file.
-type PatchInfo struct {
-	File         string   `json:"file"`
-	PatchCode    string   `json:"patch_code,omitempty"`
-	Obsoletes    []string `json:"obsoletes,omitempty"`
-	Targets      []string `json:"targets,omitempty"` // product codes the patch names
-	MinInstaller int      `json:"min_installer,omitempty"`
-	DisplayName  string   `json:"display_name,omitempty"`
-	Family       string   `json:"family,omitempty"`   // MsiPatchSequence PatchFamily
-	Sequence     string   `json:"sequence,omitempty"` // MsiPatchSequence Sequence
-	// SupersedeEarlier: the patch carries every fix of its family's lower
-	// sequences (MsiPatchSequence Attributes bit 1).
-	SupersedeEarlier bool  `json:"supersede_earlier,omitempty"`
-	PayloadSize      int64 `json:"payload_size,omitempty"`
-	// OpenError is set when the file could not be read as a patch.
-	OpenError string        `json:"open_error,omitempty"`
-	OpenCode  exitcode.Code `json:"-"`
+// Plan runs Detect and the checks and decides each (patch, target) pair.
+// It changes nothing; `ohotfix check` stops here.
+func (p *Pipeline) Plan(ctx context.Context) (*Plan, error) {
+	inv, patches, err := p.Detect(ctx)
+	if err != nil {
+		return &Plan{Inventory: inv, Patches: patches, Code: exitcode.Of(err), Reason: err.Error()}, err
+	}
+	plan := &Plan{Inventory: inv, Patches: orderPatches(patches)}
+	var out CheckOutcome
+	if p.Checks != nil {
+		out = p.Checks(p.Config, inv, plan.Patches)
+	}
+	plan.Checks = out.Verdicts
+	for _, v := range out.Verdicts {
+		p.log().Info("check", zap.String("name", v.Name), zap.String("status", v.Status), zap.String("reason", v.Reason))
+	}
+	plan.Steps = decide(plan.Patches, inv.Targets, out)
+	for _, s := range plan.Steps {
+		p.log().Info("plan", zap.String("patch", s.File), zap.String("product", s.Product),
+			zap.String("decision", string(s.Decision)), zap.String("reason", s.Reason))
+	}
+	switch {
+	case out.Code != exitcode.Success:
+		plan.Code, plan.Reason = out.Code, out.Reason
+	default:
+		for _, s := range plan.Steps {
+			if s.Decision == installer.Refuse {
+				plan.Code, plan.Reason = s.Code, fmt.Sprintf("%s: %s", filepath.Base(s.File), s.Reason)
+				break
+			}
+		}
+	}
+	if plan.Code == exitcode.Success && p.Config.RequireAllPatchesNeeded {
+		for _, pi := range plan.Patches {
+			if !patchApplies(plan.Steps, pi.File) {
+				plan.Code = exitcode.PatchTargetNotFound
+				plan.Reason = fmt.Sprintf("RequireAllPatchesNeeded=1 and %s applies to no target", filepath.Base(pi.File))
+				break
+			}
+		}
+	}
+	if plan.Code == exitcode.Success && len(plan.ToApply()) == 0 {
+		plan.Reason = "nothing to do: no patch applies to a target here"
+		if len(plan.Steps) > 0 && allAlreadyApplied(plan.Steps) {
+			plan.Reason = "nothing to do: already applied"
+		}
+	}
+	return plan, nil
 }
 
-// Product is one target a patch may apply to: an installed product (client)
-// or the database of an administrative image (admin).
-type Product struct {
-	Code     string         `json:"product_code"`
-	Version  string         `json:"product_version"`
-	Name     string         `json:"name,omitempty"`
-	Path     string         `json:"path,omitempty"`     // admin: the image's .msi
-	Features map[string]int `json:"features,omitempty"` // feature → level (admin) or state (client)
-	Applied  []string       `json:"applied_patches,omitempty"`
+func allAlreadyApplied(steps []installer.Step) bool {
+	for _, s := range steps {
+		if !s.AlreadyApplied {
+			return false
+		}
+	}
+	return true
 }
 
-// Inventory is the facts Detect gathered from the backend.
-type Inventory struct {
-	Mode          string    `json:"mode"`           // "client" or "admin"
-	EngineVersion string    `json:"engine_version"` // Windows Installer version (ours in admin mode)
-	Products      []Product `json:"products"`
-	// Image is what opening AdminPath found (admin mode).
-	Image *checks.AdminImage `json:"image,omitempty"`
-	// Volumes are the temp and target folders' free space; Reboot the
-	// pending-reboot probe. The pipeline measures both.
-	Volumes []checks.Volume     `json:"volumes,omitempty"`
-	Reboot  *checks.RebootState `json:"reboot,omitempty"`
+// patchApplies: the patch is applied by this run or was applied before.
+func patchApplies(steps []installer.Step, file string) bool {
+	for _, s := range steps {
+		if s.File == file && (s.Decision == installer.Apply || s.AlreadyApplied) {
+			return true
+		}
+	}
+	return false
 }
 
-// Decision is what Plan decided for one patch and one target.
-type Decision string
-
-const (
-	Apply  Decision = "apply"
-	Skip   Decision = "skip"   // not needed here; not an error
-	Refuse Decision = "refuse" // needed but not allowed; fails the run
-)
-
-// Step is one planned (patch, target) pair.
-type Step struct {
-	Patch    PatchInfo     `json:"-"`
-	File     string        `json:"patch"`
-	Product  string        `json:"product_code,omitempty"`
-	Decision Decision      `json:"decision"`
-	Reason   string        `json:"reason"`
-	Code     exitcode.Code `json:"code,omitempty"` // for Refuse
-	// AlreadyApplied: skipped because the target records the patch.
-	AlreadyApplied bool     `json:"already_applied,omitempty"`
-	Target         *Product `json:"-"`
+// orderPatches sorts by MsiPatchSequence (family, then sequence as a
+// version) where present, then by file name.
+func orderPatches(in []installer.PatchInfo) []installer.PatchInfo {
+	out := append([]installer.PatchInfo(nil), in...)
+	sort.SliceStable(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if a.Family != b.Family {
+			return a.Family < b.Family // patches without a family first
+		}
+		if c := checks.CompareVersions(a.Sequence, b.Sequence); a.Family != "" && c != 0 {
+			return c < 0
+		}
+		return filepath.Base(a.File) < filepath.Base(b.File)
+	})
+	return out
 }
 
-// StepResult is what Apply did for one step.
-type StepResult struct {
-	Code           exitcode.Code `json:"exit_code"`
-	RebootNeeded   bool          `json:"reboot_needed,omitempty"`
-	AlreadyApplied bool          `json:"already_applied,omitempty"`
-	Message        string        `json:"message,omitempty"`
+// decide makes one step per (patch, target product) pair, or one skip or
+// refuse step for a patch that is excluded as a whole or has no target here.
+func decide(patches []installer.PatchInfo, products []installer.Target, out CheckOutcome) []installer.Step {
+	// Only patches that can apply here may obsolete or supersede others: a
+	// patch for a product that is absent, or one that is refused, must not
+	// knock out one that applies.
+	var live []installer.PatchInfo
+	for _, pi := range patches {
+		_, refused := out.PatchRefuse[pi.File]
+		if pi.OpenError == "" && !refused && targetsAny(pi, products) {
+			live = append(live, pi)
+		}
+	}
+	obsoletedBy := map[string]string{}
+	for _, pi := range live {
+		for _, o := range pi.Obsoletes {
+			obsoletedBy[strings.ToUpper(o)] = filepath.Base(pi.File)
+		}
+	}
+	superseded := supersededPatches(live)
+	var steps []installer.Step
+	for _, pi := range patches {
+		if s, excluded := excludedWhole(pi, out, obsoletedBy, superseded); excluded {
+			s.AlreadyApplied = appliedToAny(pi, products)
+			steps = append(steps, s)
+			continue
+		}
+		matched := false
+		where, judged := out.Where[pi.File]
+		for i := range products {
+			pr := &products[i]
+			if !containsFold(pi.Targets, pr.Code) {
+				continue
+			}
+			matched = true
+			s := installer.Step{Patch: pi, File: pi.File, Product: pr.Code, Target: pr}
+			switch {
+			case containsFold(pr.Applied, pi.PatchCode):
+				s.Decision, s.Reason, s.AlreadyApplied = installer.Skip, "already applied to "+pr.Code, true
+			case judged && !containsFold(where, pr.Code):
+				s.Decision, s.Reason = installer.Skip, "not needed on "+pr.Code+" (below MinProductVersion or without FeatureToCheck)"
+			default:
+				s.Decision, s.Reason = installer.Apply, fmt.Sprintf("targets %s %s", pr.Code, pr.Version)
+			}
+			steps = append(steps, s)
+		}
+		if !matched {
+			steps = append(steps, installer.Step{Patch: pi, File: pi.File, Decision: installer.Skip,
+				Reason: fmt.Sprintf("none of its target products (%s) is present", strings.Join(pi.Targets, ", "))})
+		}
+	}
+	return steps
 }
 
-// CheckVerdict is one pre-flight check's outcome as reports show it.
-type CheckVerdict struct {
-	Name   string        `json:"name"`
-	Status string        `json:"status"` // passed, failed, skipped, warning
-	Passed bool          `json:"passed"`
-	Reason string        `json:"reason"`
-	Code   exitcode.Code `json:"code,omitempty"`
-	// Link is a URL the UI may offer (MsiUpgradeURL when UpgradeMsi=1).
-	Link string `json:"link,omitempty"`
+// excludedWhole is the verdict on a patch as a whole, before any target:
+// unreadable or refused by a check (refuse), or skipped by a check, by
+// obsolescence or by supersedence.
+func excludedWhole(pi installer.PatchInfo, out CheckOutcome, obsoletedBy, superseded map[string]string) (installer.Step, bool) {
+	s := installer.Step{Patch: pi, File: pi.File}
+	if pi.OpenError != "" {
+		s.Decision, s.Reason, s.Code = installer.Refuse, pi.OpenError, pi.OpenCode
+	} else if v, ok := out.PatchRefuse[pi.File]; ok {
+		s.Decision, s.Reason, s.Code = installer.Refuse, v.Reason, v.Code
+	} else if r, ok := out.PatchSkip[pi.File]; ok {
+		s.Decision, s.Reason = installer.Skip, r
+	} else if by, ok := obsoletedBy[strings.ToUpper(pi.PatchCode)]; ok {
+		s.Decision, s.Reason = installer.Skip, "obsoleted by "+by+" in the same set"
+	} else if by, ok := superseded[pi.File]; ok {
+		s.Decision, s.Reason = installer.Skip, "superseded by "+by+" (same patch family, higher sequence)"
+	} else {
+		return s, false
+	}
+	return s, true
 }
 
-// Plan is the output of Detect+Plan: all `ohotfix check` shows.
-type Plan struct {
-	Inventory *Inventory     `json:"inventory"`
-	Patches   []PatchInfo    `json:"patches"`
-	Checks    []CheckVerdict `json:"checks"`
-	Steps     []Step         `json:"steps"`
-	// Code is what a real run would return before applying anything
-	// (0 when there is something to apply or nothing to do).
-	Code   exitcode.Code `json:"code"`
-	Reason string        `json:"reason,omitempty"`
+func appliedToAny(pi installer.PatchInfo, products []installer.Target) bool {
+	for _, pr := range products {
+		if pi.PatchCode != "" && containsFold(pi.Targets, pr.Code) && containsFold(pr.Applied, pi.PatchCode) {
+			return true
+		}
+	}
+	return false
 }
 
-// ToApply lists the steps Apply will carry out, in order.
-func (p *Plan) ToApply() []Step {
-	var out []Step
-	for _, s := range p.Steps {
-		if s.Decision == Apply {
-			out = append(out, s)
+func targetsAny(pi installer.PatchInfo, products []installer.Target) bool {
+	for _, pr := range products {
+		if containsFold(pi.Targets, pr.Code) {
+			return true
+		}
+	}
+	return false
+}
+
+// supersededPatches finds, within one patch family, the patches whose
+// sequence is below that of a patch marked "supersede earlier"
+// (MsiPatchSequence Attributes bit 1); without the mark, every patch of the
+// family is applied, in sequence order.
+func supersededPatches(patches []installer.PatchInfo) map[string]string {
+	best := map[string]installer.PatchInfo{}
+	for _, pi := range patches {
+		if pi.Family == "" || pi.OpenError != "" || !pi.SupersedeEarlier {
+			continue
+		}
+		if b, ok := best[pi.Family]; !ok || checks.CompareVersions(pi.Sequence, b.Sequence) > 0 {
+			best[pi.Family] = pi
+		}
+	}
+	out := map[string]string{}
+	for _, pi := range patches {
+		if b, ok := best[pi.Family]; ok && b.File != pi.File && checks.CompareVersions(pi.Sequence, b.Sequence) < 0 {
+			out[pi.File] = filepath.Base(b.File)
 		}
 	}
 	return out
+}
+
+func containsFold(list []string, s string) bool {
+	for _, x := range list {
+		if strings.EqualFold(strings.TrimSpace(x), strings.TrimSpace(s)) {
+			return true
+		}
+	}
+	return false
 }

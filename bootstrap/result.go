@@ -6,7 +6,7 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/hashicorp/go-version"
+	"github.com/ohotfix/ohotfix/installer"
 
 	"github.com/ohotfix/ohotfix/exitcode"
 	"github.com/ohotfix/ohotfix/internal/atomicfile"
@@ -45,21 +45,21 @@ type Result struct {
 
 // PatchResult is one patch's part of the result.
 type PatchResult struct {
-	File      string         `json:"file"`
-	PatchCode string         `json:"patch_code,omitempty"`
-	Targets   []string       `json:"targets"`
-	Decision  Decision       `json:"decision"`
-	Reason    string         `json:"reason,omitempty"`
-	PerTarget []TargetResult `json:"per_target"`
+	File      string             `json:"file"`
+	PatchCode string             `json:"patch_code,omitempty"`
+	Targets   []string           `json:"targets"`
+	Decision  installer.Decision `json:"decision"`
+	Reason    string             `json:"reason,omitempty"`
+	PerTarget []TargetResult     `json:"per_target"`
 }
 
 // TargetResult is the outcome for one (patch, target) pair.
 type TargetResult struct {
-	Product  string   `json:"product_code,omitempty"`
-	Decision Decision `json:"decision"`
-	Reason   string   `json:"reason,omitempty"`
-	ExitCode *int     `json:"exit_code,omitempty"` // set when applied (or refused)
-	Message  string   `json:"message,omitempty"`
+	Product  string             `json:"product_code,omitempty"`
+	Decision installer.Decision `json:"decision"`
+	Reason   string             `json:"reason,omitempty"`
+	ExitCode *int               `json:"exit_code,omitempty"` // set when applied (or refused)
+	Message  string             `json:"message,omitempty"`
 }
 
 func newResult(mode string, logs *Logs) *Result {
@@ -108,21 +108,21 @@ func (r *Result) addPlan(p *Plan) {
 	}
 	r.Checks = append(r.Checks, p.Checks...)
 	for _, pi := range p.Patches {
-		pr := PatchResult{File: pi.File, PatchCode: pi.PatchCode, Targets: append([]string{}, pi.Targets...), Decision: Skip, PerTarget: []TargetResult{}}
+		pr := PatchResult{File: pi.File, PatchCode: pi.PatchCode, Targets: append([]string{}, pi.Targets...), Decision: installer.Skip, PerTarget: []TargetResult{}}
 		for _, s := range p.Steps {
 			if s.File != pi.File {
 				continue
 			}
 			tr := TargetResult{Product: s.Product, Decision: s.Decision, Reason: s.Reason}
-			if s.Decision == Refuse {
+			if s.Decision == installer.Refuse {
 				c := int(s.Code)
 				tr.ExitCode = &c
 			}
 			pr.PerTarget = append(pr.PerTarget, tr)
-			if s.Decision == Refuse || (s.Decision == Apply && pr.Decision != Refuse) {
+			if s.Decision == installer.Refuse || (s.Decision == installer.Apply && pr.Decision != installer.Refuse) {
 				pr.Decision = s.Decision
 			}
-			if pr.Reason == "" || s.Decision != Skip {
+			if pr.Reason == "" || s.Decision != installer.Skip {
 				pr.Reason = s.Reason
 			}
 		}
@@ -130,7 +130,7 @@ func (r *Result) addPlan(p *Plan) {
 	}
 }
 
-func (r *Result) addStep(s Step, sr StepResult) {
+func (r *Result) addStep(s installer.Step, sr installer.Outcome) {
 	for i := range r.Patches {
 		if r.Patches[i].File != s.File {
 			continue
@@ -172,29 +172,12 @@ func (r *Result) WriteFile(path string) error {
 	return atomicfile.WriteFile(path, append(data, '\n'), 0o644)
 }
 
-// compareVersions compares dotted versions; unparsable ones compare as
-// strings so ordering stays total.
-func compareVersions(a, b string) int {
-	va, ea := version.NewVersion(a)
-	vb, eb := version.NewVersion(b)
-	if ea != nil || eb != nil {
-		switch {
-		case a < b:
-			return -1
-		case a > b:
-			return 1
-		}
-		return 0
-	}
-	return va.Compare(vb)
-}
-
 // Applied counts the (patch, target) pairs that were applied successfully.
 func (r *Result) Applied() int {
 	n := 0
 	for _, p := range r.Patches {
 		for _, t := range p.PerTarget {
-			if t.Decision == Apply && t.ExitCode != nil && exitcode.Code(*t.ExitCode).IsSuccess() {
+			if t.Decision == installer.Apply && t.ExitCode != nil && exitcode.Code(*t.ExitCode).IsSuccess() {
 				n++
 			}
 		}

@@ -1,7 +1,6 @@
 package bootstrap
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"io"
@@ -12,6 +11,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/ohotfix/ohotfix/exitcode"
+	"github.com/ohotfix/ohotfix/installer"
 )
 
 // Options is what the command line asked for; the CLI fills it and the
@@ -30,15 +30,18 @@ type Options struct {
 	Stdin          io.Reader
 	Stdout, Stderr io.Writer
 	Interactive    bool // stdin is a terminal: prompts are possible
+	// Ask puts a question to the person at the console (the UI's job, not
+	// the pipeline's); nil when nobody can answer.
+	Ask func(question string) (string, error)
 	// ReadOnly: detect and plan only (ohotfix check); nothing may change.
 	ReadOnly bool
 	// IniBase is the folder relative paths in ohotfix.ini are resolved
 	// against ("" = DIR).
 	IniBase string
 
-	// NewBackend picks the installer backend for the configuration; nil
-	// means client mode is unsupported (UnsupportedBackend).
-	NewBackend func(cfg *Config, logs *Logs) (Backend, error)
+	// NewBackend picks the installer backend for the configuration (the
+	// caller knows the engines; bootstrap knows only their contract).
+	NewBackend func(cfg *Config, logs *Logs) (installer.Backend, error)
 	// Lock takes the machine-wide install lock (see Pipeline.Lock).
 	Lock     func(ctx context.Context, cfg *Config, logs *Logs) (release func(), err error)
 	Rebooter Rebooter
@@ -57,7 +60,7 @@ type Session struct {
 func ResolveDir(dir string) (string, error) {
 	if dir == "" {
 		if exe, err := os.Executable(); err == nil {
-			if d := filepath.Dir(exe); exists(filepath.Join(d, "ohotfix.ini")) {
+			if d := filepath.Dir(exe); fileExists(filepath.Join(d, "ohotfix.ini")) {
 				return d, nil
 			}
 		}
@@ -81,7 +84,7 @@ func Prepare(opts Options, openLogs bool) (*Session, error) {
 	ini := opts.IniPath
 	if ini == "" {
 		ini = filepath.Join(dir, "ohotfix.ini")
-	} else if !exists(ini) {
+	} else if !fileExists(ini) {
 		return nil, exitcode.New(exitcode.InvalidCommandLine, "ini file %s does not exist", ini)
 	}
 	cfg, err := LoadConfig(ini)
@@ -139,11 +142,11 @@ func Prepare(opts Options, openLogs bool) (*Session, error) {
 		cfg.ResultFile = p
 	}
 	if !cfg.IsNormalUpdate && cfg.AdminPath == "" && !cfg.Quiet() {
-		if !opts.Interactive {
+		if !opts.Interactive || opts.Ask == nil {
 			return nil, exitcode.New(exitcode.InvalidCommandLine,
 				"admin mode (IsNormalUpdate=0) needs AdminPath: give /admin:PATH.msi or set AdminPath= (no terminal to prompt on)")
 		}
-		p, err := prompt(opts.Stdin, opts.Stdout, "Path of the administrative image's .msi: ")
+		p, err := opts.Ask("Path of the administrative image's .msi: ")
 		if err != nil || p == "" {
 			return nil, exitcode.New(exitcode.InvalidCommandLine, "admin mode needs AdminPath and none was given")
 		}
@@ -187,28 +190,12 @@ func (s *Session) logStart() {
 	l.Debug("configuration", zap.Any("config", s.Config))
 }
 
-func prompt(in io.Reader, out io.Writer, question string) (string, error) {
-	if in == nil {
-		return "", io.EOF
-	}
-	fmt.Fprint(out, question)
-	line, err := bufio.NewReader(in).ReadString('\n')
-	line = strings.TrimSpace(line)
-	if err != nil && line == "" {
-		return "", err
-	}
-	return line, nil
-}
-
 // Pipeline builds the pipeline for this session.
 func (s *Session) Pipeline() (*Pipeline, error) {
-	nb := s.Opts.NewBackend
-	if nb == nil {
-		nb = func(*Config, *Logs) (Backend, error) {
-			return UnsupportedBackend{Reason: ClientUnsupportedReason()}, nil
-		}
+	if s.Opts.NewBackend == nil {
+		return nil, exitcode.New(exitcode.PlatformUnsupported, "no installer backend for %s mode in this build", s.Config.modeName())
 	}
-	b, err := nb(s.Config, s.Logs)
+	b, err := s.Opts.NewBackend(s.Config, s.Logs)
 	if err != nil {
 		return nil, err
 	}
@@ -267,4 +254,9 @@ func isAbsAnyOS(p string) bool {
 		return true
 	}
 	return len(p) >= 3 && p[1] == ':' && (p[2] == '\\' || p[2] == '/')
+}
+
+func fileExists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
 }

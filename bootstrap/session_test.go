@@ -15,7 +15,10 @@ func TestAdminPathPrompt(t *testing.T) {
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "ohotfix.ini"), []byte("[OHotfix]\nIsNormalUpdate=0\n"), 0o644)
 	var out strings.Builder
-	s, err := Prepare(Options{Dir: dir, Interactive: true, Stdin: strings.NewReader("/srv/img/pro11.msi\n"), Stdout: &out}, false)
+	answer := func(a string) func(string) (string, error) {
+		return func(q string) (string, error) { out.WriteString(q); return a, nil }
+	}
+	s, err := Prepare(Options{Dir: dir, Interactive: true, Ask: answer("/srv/img/pro11.msi")}, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -23,9 +26,9 @@ func TestAdminPathPrompt(t *testing.T) {
 		t.Errorf("AdminPath %q, prompt %q", s.Config.AdminPath, out.String())
 	}
 	for _, o := range []Options{
-		{Dir: dir, Interactive: true, Stdin: strings.NewReader("\n"), Stdout: &out}, // empty answer
-		{Dir: dir, Interactive: false},                                              // no terminal
-		{Dir: dir, Quiet: true, Interactive: true, Stdin: strings.NewReader("x\n")}, // quiet never asks
+		{Dir: dir, Interactive: true, Ask: answer("")},               // empty answer
+		{Dir: dir, Interactive: false, Ask: answer("x")},             // no terminal
+		{Dir: dir, Quiet: true, Interactive: true, Ask: answer("x")}, // quiet never asks
 	} {
 		if _, err := Prepare(o, false); exitcode.Of(err) != exitcode.InvalidCommandLine || !strings.Contains(err.Error(), "AdminPath") {
 			t.Errorf("%+v: %v", o, err)

@@ -24,12 +24,12 @@ type Config struct {
 // reported before any check runs.
 func List(cfg Config) ([]Check, error) {
 	if v := strings.TrimSpace(cfg.MinMsiVersion); v != "" {
-		if _, err := parseVersion(v); err != nil {
+		if _, err := ParseVersion(v); err != nil {
 			return nil, exitcode.New(exitcode.InvalidCommandLine, "ohotfix.ini MinMsiVersion: %v", err)
 		}
 	}
 	if v := strings.TrimSpace(cfg.MinProductVersion); v != "" {
-		if _, err := parseVersion(v); err != nil {
+		if _, err := ParseVersion(v); err != nil {
 			return nil, exitcode.New(exitcode.InvalidCommandLine, "ohotfix.ini MinProductVersion: %v", err)
 		}
 	}

@@ -22,7 +22,7 @@ func (c MinMsiVersion) Run(f *Facts) Result {
 	if minText == "" {
 		minText = BuiltinMinMsiVersion
 	}
-	min, err := parseVersion(minText)
+	min, err := ParseVersion(minText)
 	if err != nil {
 		return failed(name, exitcode.InvalidCommandLine, "ohotfix.ini MinMsiVersion: "+err.Error())
 	}
@@ -31,7 +31,7 @@ func (c MinMsiVersion) Run(f *Facts) Result {
 		return failed(name, exitcode.EngineTooOld,
 			fmt.Sprintf("the %s version could not be determined; %s or later is required", engine, minText))
 	}
-	have, err := parseVersion(f.Engine.Version)
+	have, err := ParseVersion(f.Engine.Version)
 	if err != nil {
 		return failed(name, exitcode.EngineTooOld,
 			fmt.Sprintf("the %s reports an unreadable version: %v; %s or later is required", engine, err, minText))

@@ -74,7 +74,7 @@ func (c PatchesNeeded) targets(f *Facts) neededTargets {
 	nt := neededTargets{idx: indexTargets(all), low: map[string]string{}}
 	// A malformed minimum is MinProductVersion's failure to report; here
 	// it just does not filter.
-	if min, err := parseVersion(c.MinProductVersion); err == nil {
+	if min, err := ParseVersion(c.MinProductVersion); err == nil {
 		for _, t := range all {
 			if why := belowMin(t, min, c.MinProductVersion); why != "" {
 				nt.low[normCode(t.Code)] = why

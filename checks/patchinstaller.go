@@ -21,7 +21,7 @@ func (c PatchInstaller) Run(f *Facts) Result {
 	if len(f.Patches) == 0 {
 		return skipped(name, "no patches to judge")
 	}
-	have, err := parseVersion(f.Engine.Version)
+	have, err := ParseVersion(f.Engine.Version)
 	if err != nil {
 		return skipped(name, "installer engine version unknown (judged by MinMsiVersion)")
 	}
@@ -57,7 +57,7 @@ func (c PatchInstaller) judge(e Engine, have *version.Version, p Patch) (PatchVe
 	if minText == "" {
 		return PatchVerdict{}, true
 	}
-	if min, _ := parseVersion(minText); have.LessThan(min) { // minText is one of our constants
+	if min, _ := ParseVersion(minText); have.LessThan(min) { // minText is one of our constants
 		return PatchVerdict{Patch: p.Name, Status: Failed, Code: exitcode.PatchUnsupported,
 			Reason: fmt.Sprintf("needs Windows Installer %s (Word Count %d); %s is %s", minText, p.WordCount, engineLabel(e), e.Version)}, false
 	}

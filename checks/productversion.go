@@ -25,7 +25,7 @@ func (c MinProductVersion) Run(f *Facts) Result {
 	if strings.TrimSpace(c.Min) == "" {
 		return skipped(name, "MinProductVersion not set")
 	}
-	min, err := parseVersion(c.Min)
+	min, err := ParseVersion(c.Min)
 	if err != nil {
 		return failed(name, exitcode.InvalidCommandLine, "ohotfix.ini MinProductVersion: "+err.Error())
 	}
@@ -57,7 +57,7 @@ func (c MinProductVersion) Run(f *Facts) Result {
 // belowMin returns why p does not meet min, or "" when it does. A product
 // version that is not a version never meets a minimum.
 func belowMin(p Product, want *version.Version, min string) string {
-	have, err := parseVersion(p.Version)
+	have, err := ParseVersion(p.Version)
 	if err != nil {
 		return fmt.Sprintf("%s has an unreadable ProductVersion (%v)", p.label(), err)
 	}

@@ -35,10 +35,10 @@ const BuiltinMinMsiVersion = "1.1"
 // but still rejects garbage such as 99999999999.
 const maxVersionField = 65535
 
-// parseVersion accepts an MSI-style dotted version of one to four numeric
+// ParseVersion accepts an MSI-style dotted version of one to four numeric
 // fields (e.g. "11.0.6361.0"). go-version alone would also accept
 // "1.0-beta+x" or "v2", which are not installer versions.
-func parseVersion(s string) (*version.Version, error) {
+func ParseVersion(s string) (*version.Version, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
 		return nil, fmt.Errorf("empty version")
@@ -75,4 +75,16 @@ func wordCountInstaller(wc int) (min string, ok bool) {
 		return "3.1", true
 	}
 	return "", false
+}
+
+// CompareVersions orders two dotted versions (-1, 0, 1). Versions that do
+// not parse sort as strings after the parsable ones' rules, so the order
+// stays total (MsiPatchSequence values are not always clean).
+func CompareVersions(a, b string) int {
+	va, ea := ParseVersion(a)
+	vb, eb := ParseVersion(b)
+	if ea != nil || eb != nil {
+		return strings.Compare(a, b)
+	}
+	return va.Compare(vb)
 }

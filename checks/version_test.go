@@ -27,25 +27,25 @@ func TestParseVersion(t *testing.T) {
 		{"99999999999999999999", ""},
 		{"1.0\x00", ""},
 	} {
-		v, err := parseVersion(tc.in)
+		v, err := ParseVersion(tc.in)
 		switch {
 		case tc.want == "" && err == nil:
-			t.Errorf("parseVersion(%q) = %s, want error", tc.in, v)
+			t.Errorf("ParseVersion(%q) = %s, want error", tc.in, v)
 		case tc.want != "" && err != nil:
-			t.Errorf("parseVersion(%q): %v", tc.in, err)
+			t.Errorf("ParseVersion(%q): %v", tc.in, err)
 		case tc.want != "" && v.String() != tc.want:
-			t.Errorf("parseVersion(%q) = %s, want %s", tc.in, v, tc.want)
+			t.Errorf("ParseVersion(%q) = %s, want %s", tc.in, v, tc.want)
 		}
 	}
 	// Four-field comparison, and trailing zero fields are insignificant.
-	a, _ := parseVersion("2.0.2600.1106")
-	b, _ := parseVersion("2.0.2600.2")
-	c, _ := parseVersion("2.0.2600")
-	d, _ := parseVersion("2.0.2600.0")
+	a, _ := ParseVersion("2.0.2600.1106")
+	b, _ := ParseVersion("2.0.2600.2")
+	c, _ := ParseVersion("2.0.2600")
+	d, _ := ParseVersion("2.0.2600.0")
 	if !a.GreaterThan(b) || !c.Equal(d) {
 		t.Error("MSI version ordering wrong")
 	}
-	if _, err := parseVersion(AdminEngineVersion); err != nil {
+	if _, err := ParseVersion(AdminEngineVersion); err != nil {
 		t.Fatalf("AdminEngineVersion: %v", err)
 	}
 }
@@ -62,10 +62,10 @@ func TestWordCountInstaller(t *testing.T) {
 		}
 	}
 	// The admin engine must accept every defined Word Count.
-	eng, _ := parseVersion(AdminEngineVersion)
+	eng, _ := ParseVersion(AdminEngineVersion)
 	for wc := 1; wc <= 5; wc++ {
 		if m, _ := wordCountInstaller(wc); m != "" {
-			if v, _ := parseVersion(m); eng.LessThan(v) {
+			if v, _ := ParseVersion(m); eng.LessThan(v) {
 				t.Errorf("AdminEngineVersion %s below Word Count %d's %s", AdminEngineVersion, wc, m)
 			}
 		}

@@ -17,8 +17,6 @@ import (
 	"github.com/ohotfix/ohotfix/installer/lock"
 )
 
-func init() { registerCommand(adminCommand) }
-
 // adminCommand is `ohotfix admin create|patch|info|recover`: administrative
 // images (msiexec /a, and /a with /p) made and patched natively.
 func adminCommand() *cli.Command {

@@ -399,3 +399,36 @@ func editSummary(t *testing.T, path string, edit func(*msi.SummaryInfo)) {
 		t.Fatal(err)
 	}
 }
+
+// An out-of-range version in ohotfix.ini (each field is at most 65535) is
+// refused by the ini check itself, with 1639, before the run starts: the
+// only log is the early-failure record (no detection ran), no lock or
+// recovery touched the image, and its bytes are unchanged.
+func TestInvalidVersionStopsBeforeAnything(t *testing.T) {
+	for _, ini := range []string{"MinMsiVersion=1.99999\n", "MinProductVersion=1.2.3.4.5\n", "MinMsiVersion=2.0-beta\n"} {
+		updates, image := adminCase(t, ini)
+		entries := func() []string {
+			var names []string
+			filepath.WalkDir(image, func(p string, d fs.DirEntry, err error) error {
+				names = append(names, p)
+				return nil
+			})
+			return names
+		}
+		before, beforeNames := treeHash(t, image), entries()
+		r := runIn(t, updates, nil)
+		if r.status != wantStatus(1639) || !strings.Contains(r.stderr, strings.SplitN(ini, "=", 2)[0]) {
+			t.Errorf("%q: status %d (want %d), stderr %q", ini, r.status, wantStatus(1639), r.stderr)
+		}
+		if treeHash(t, image) != before || strings.Join(entries(), "\n") != strings.Join(beforeNames, "\n") {
+			t.Errorf("%q: the image or its folder changed", ini)
+		}
+		logs, _ := filepath.Glob(filepath.Join(filepath.Dir(updates), "tmp", "OHotfix", "OHotfix(*).log"))
+		for _, l := range logs {
+			text, _ := os.ReadFile(l)
+			if strings.Contains(string(text), "  detect  ") || !strings.Contains(string(text), "cannot start") {
+				t.Errorf("%q: log %s shows the run started:\n%s", ini, l, text)
+			}
+		}
+	}
+}

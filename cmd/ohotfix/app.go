@@ -8,16 +8,8 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/ohotfix/ohotfix/bootstrap"
 	"github.com/ohotfix/ohotfix/exitcode"
 )
-
-// areaCommands are the subcommands contributed by the area files of this
-// package (cab.go, msi.go, patch.go, admin.go ...), each registering itself
-// so that the areas can be built and tested independently.
-var areaCommands []func() *cli.Command
-
-func registerCommand(f func() *cli.Command) { areaCommands = append(areaCommands, f) }
 
 // run builds the app, normalises the arguments and runs it; it returns the
 // process status.
@@ -32,7 +24,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (status int) 
 		}
 	}()
 	app := newApp(stdin, stdout, stderr)
-	norm, err := bootstrap.NormalizeArgs(args, commandSpec(app.Flags, app.Commands))
+	norm, err := normalizeArgs(args, commandSpec(app.Flags, app.Commands))
 	if err != nil {
 		reportError(stderr, err)
 		return exitStatus(err)
@@ -57,8 +49,8 @@ func classify(err error) error {
 
 // commandSpec describes the app to the normaliser: flags that take a value
 // and subcommands, at each level.
-func commandSpec(flags []cli.Flag, cmds []*cli.Command) *bootstrap.CommandSpec {
-	spec := &bootstrap.CommandSpec{Flags: map[string]bool{}, Subcommands: map[string]*bootstrap.CommandSpec{}}
+func commandSpec(flags []cli.Flag, cmds []*cli.Command) *argSpec {
+	spec := &argSpec{Flags: map[string]bool{}, Subcommands: map[string]*argSpec{}}
 	for _, f := range append(flags, cli.HelpFlag) {
 		_, isBool := f.(*cli.BoolFlag)
 		for _, n := range f.Names() {

@@ -24,8 +24,6 @@ import (
 	"github.com/ohotfix/ohotfix/internal/atomicfile"
 )
 
-func init() { registerCommand(cabCommand) }
-
 // cabCommand is `ohotfix cab list|extract|test|create`. Exit codes: a
 // missing or unreadable input is PackageOpenFailed (1619), a corrupt or
 // incomplete cabinet PackageInvalid (1620), bad usage InvalidCommandLine

@@ -14,7 +14,6 @@ import (
 
 // newApp is the one constructor of the command line.
 func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
-	cli.VersionFlag = &cli.BoolFlag{Name: "version", Usage: "print the version"}
 	app := &cli.App{
 		Name:    "ohotfix",
 		Usage:   "apply Windows Installer patches (.msp) the OHotfix way",
@@ -23,11 +22,19 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 			"installed products or to an administrative image, logs and returns Windows Installer exit codes.\n\n" +
 			"Windows-style switches work too (case-insensitive): /? /help /q /quiet /passive /norestart\n" +
 			"/forcerestart /promptrestart /log:FILE /extract[:DIR] /t:DIR /c /admin:PATH.msi /ini:FILE",
-		Reader:       stdin,
-		Writer:       stdout,
-		ErrWriter:    stderr,
-		Flags:        runFlags(),
-		Action:       runAction,
+		Reader:    stdin,
+		Writer:    stdout,
+		ErrWriter: stderr,
+		// --version is ours (urfave's default adds -v, which admins type
+		// for "verbose"); the bare command runs.
+		HideVersion: true,
+		Flags:       append(runFlags(), &cli.BoolFlag{Name: "version", Usage: "print the version"}),
+		Action: func(c *cli.Context) error {
+			if c.Bool("version") {
+				return versionAction(c)
+			}
+			return runAction(c)
+		},
 		ArgsUsage:    "[DIR]",
 		OnUsageError: usageError,
 		// Errors are reported once, with their code, by run(); this handler
@@ -37,32 +44,12 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 		// --set "MessageTitle=Contoso, Inc." keeps its comma.
 		DisableSliceFlagSeparator: true,
 		EnableBashCompletion:      false,
+		// The whole command list, explicitly: one place to read what
+		// ohotfix can do.
 		Commands: []*cli.Command{
-			{
-				Name:         "run",
-				Usage:        "detect, plan and apply the patches in DIR (the default command)",
-				ArgsUsage:    "[DIR]",
-				Flags:        runFlags(),
-				Action:       runAction,
-				OnUsageError: usageError,
-			},
-			{
-				Name:         "check",
-				Usage:        "detect and plan only: print every check and every patch→product decision; changes nothing",
-				ArgsUsage:    "[DIR]",
-				Flags:        append(runFlags(), &cli.BoolFlag{Name: "json", Usage: "print the plan as JSON"}),
-				Action:       checkAction,
-				OnUsageError: usageError,
-			},
-			{
-				Name:   "version",
-				Usage:  "print version information",
-				Action: versionAction,
-			},
+			runCommand(), checkCommand(), versionCommand(),
+			cabCommand(), msiCommand(), patchCommand(), adminCommand(), packCommand(),
 		},
-	}
-	for _, f := range areaCommands {
-		app.Commands = append(app.Commands, f())
 	}
 	for _, cmd := range app.Commands {
 		setUsageError(cmd)
@@ -127,10 +114,4 @@ func exitStatus(err error) int {
 		return int(code)
 	}
 	return code.Status()
-}
-
-func versionAction(c *cli.Context) error {
-	fmt.Fprintf(c.App.Writer, "ohotfix %s (%s/%s, %s)\n", bootstrap.Version, runtime.GOOS, runtime.GOARCH, runtime.Version())
-	fmt.Fprintf(c.App.Writer, "admin-image engine: implements Windows Installer %s patching\n", bootstrap.AdminEngineVersion)
-	return nil
 }

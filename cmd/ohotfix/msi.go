@@ -17,8 +17,6 @@ import (
 	"github.com/ohotfix/ohotfix/msi"
 )
 
-func init() { registerCommand(msiCommand) }
-
 // msiSubcommands are extra `ohotfix msi` subcommands contributed by other
 // files of this package (msi diff, msi apply ...): append a constructor from
 // an init function, e.g.

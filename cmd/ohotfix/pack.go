@@ -10,8 +10,6 @@ import (
 	"github.com/ohotfix/ohotfix/payload"
 )
 
-func init() { registerCommand(packCommand) }
-
 // packCommand builds a patch executable: an ohotfix binary with ohotfix.ini
 // and the .msp files of DIR attached.
 func packCommand() *cli.Command {

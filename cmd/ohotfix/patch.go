@@ -17,8 +17,6 @@ import (
 	"github.com/ohotfix/ohotfix/msi/transform"
 )
 
-func init() { registerCommand(patchCommand) }
-
 // patchCommand is `ohotfix patch inspect|create`. Exit codes: a patch that
 // cannot be opened 1635 (PatchOpenFailed), a malformed one 1636
 // (PatchInvalid); for create, unreadable packages 1619, packages that
@@ -61,10 +59,7 @@ func patchCommand() *cli.Command {
 }
 
 func patchOpenExit(path string, err error) error {
-	if patch.IsInvalid(err) {
-		return exitcode.Wrap(exitcode.PatchInvalid, fmt.Errorf("%s: %w", path, err))
-	}
-	return exitcode.Wrap(exitcode.PatchOpenFailed, fmt.Errorf("%s: %w", path, err))
+	return exitcode.Patch.OpenError(path, err, patch.IsInvalid(err))
 }
 
 // inspection is what `patch inspect` reports (also its JSON form).

@@ -2,14 +2,10 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
 	"os/signal"
 	"path/filepath"
-	"runtime"
-	"strings"
 	"syscall"
 
 	"github.com/urfave/cli/v2"
@@ -18,6 +14,17 @@ import (
 	"github.com/ohotfix/ohotfix/bootstrap"
 	"github.com/ohotfix/ohotfix/exitcode"
 )
+
+func runCommand() *cli.Command {
+	return &cli.Command{
+		Name:         "run",
+		Usage:        "detect, plan and apply the patches in DIR (the default command)",
+		ArgsUsage:    "[DIR]",
+		Flags:        runFlags(),
+		Action:       runAction,
+		OnUsageError: usageError,
+	}
+}
 
 // options maps the run/check flags onto bootstrap.Options.
 func options(c *cli.Context, readOnly bool) (bootstrap.Options, error) {
@@ -53,6 +60,7 @@ func options(c *cli.Context, readOnly bool) (bootstrap.Options, error) {
 	if f, ok := c.App.Reader.(*os.File); ok {
 		o.Interactive = term.IsTerminal(int(f.Fd()))
 	}
+	o.Ask = func(q string) (string, error) { return ask(o.Stdin, o.Stdout, q) }
 	o.ReadOnly = readOnly
 	wireBackends(&o)
 	return o, nil
@@ -96,7 +104,7 @@ func runAction(c *cli.Context) error {
 	go func() { <-ctx.Done(); stop() }() // a second Ctrl-C stops the process at once
 	res := s.Run(ctx)
 	if s.UI != bootstrap.UIQuiet {
-		bootstrap.PrintSummary(c.App.Writer, res)
+		printSummary(c.App.Writer, res)
 		if s.UI == bootstrap.UINormal {
 			offerLinks(c, o, res)
 		}
@@ -115,68 +123,4 @@ func runAction(c *cli.Context) error {
 		return &exitcode.Error{Code: res.Code()} // the summary said it already
 	}
 	return exitcode.New(res.Code(), "%s", res.Reason)
-}
-
-func checkAction(c *cli.Context) error {
-	s, cleanup, done, err := session(c, true)
-	defer cleanup()
-	if err != nil || done {
-		return err
-	}
-	p, err := s.Pipeline()
-	if err != nil {
-		return err
-	}
-	p.Progress = nil
-	plan, _ := p.Plan(context.Background())
-	// --log and --result-json work for check too; the result records the
-	// plan and the code a run would return.
-	s.Finish(bootstrap.PlanResult(p.Backend.Mode(), s.Logs, plan))
-	if c.Bool("json") {
-		enc := json.NewEncoder(c.App.Writer)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(plan); err != nil {
-			return err
-		}
-	} else {
-		bootstrap.PrintPlan(c.App.Writer, plan)
-	}
-	if plan.Code == exitcode.Success {
-		return nil
-	}
-	return exitcode.New(plan.Code, "%s", plan.Reason)
-}
-
-// offerLinks shows the URL a check offers (MsiUpgradeURL when the installer
-// is too old and UpgradeMsi=1) and, on a terminal, offers to open it.
-func offerLinks(c *cli.Context, o bootstrap.Options, res *bootstrap.Result) {
-	for _, v := range res.Checks {
-		if v.Link == "" {
-			continue
-		}
-		fmt.Fprintf(c.App.Writer, "%s: upgrade the installer from %s\n", v.Name, v.Link)
-		if o.Interactive && askYesNo(o, "Open it now? [y/N] ") {
-			openURL(v.Link)
-		}
-	}
-}
-
-func askYesNo(o bootstrap.Options, question string) bool {
-	fmt.Fprint(o.Stdout, question)
-	var answer string
-	fmt.Fscanln(o.Stdin, &answer)
-	return strings.HasPrefix(strings.ToLower(strings.TrimSpace(answer)), "y")
-}
-
-func openURL(url string) {
-	var cmd *exec.Cmd
-	switch runtime.GOOS {
-	case "windows":
-		cmd = exec.Command("rundll32", "url.dll,FileProtocolHandler", url)
-	case "darwin":
-		cmd = exec.Command("open", url)
-	default:
-		cmd = exec.Command("xdg-open", url)
-	}
-	_ = cmd.Start()
 }

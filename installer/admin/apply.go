@@ -87,13 +87,10 @@ func ApplyPatch(ctx context.Context, imageMsi, patchPath string, opts ApplyOptio
 // openPatch opens a patch, mapping errors to 1636 (invalid) or 1635.
 func openPatch(p string) (*patch.Patch, error) {
 	pt, err := patch.Open(p)
-	if err == nil {
-		return pt, nil
+	if err != nil {
+		return nil, exitcode.Patch.OpenError(p, err, patch.IsInvalid(err))
 	}
-	if patch.IsInvalid(err) {
-		return nil, exitcode.New(exitcode.PatchInvalid, "%s is not a valid patch: %w", p, err)
-	}
-	return nil, exitcode.New(exitcode.PatchOpenFailed, "cannot open the patch %s: %w", p, err)
+	return pt, nil
 }
 
 func applyLocked(ctx context.Context, imageMsi, patchPath string, opts ApplyOptions, log *zap.Logger) (ApplyResult, error) {
@@ -206,33 +203,24 @@ func containsFold(list []string, s string) bool {
 // applyTransforms applies the first transform pair whose validation passes,
 // as the installer does, recording skipped pairs with their reasons.
 func applyTransforms(db *msi.Database, p *patch.Patch, res *ApplyResult, log *zap.Logger) error {
-	pairs, err := p.Pairs()
-	if err != nil {
+	// msi/patch applies the pairs exactly as the installer does; here
+	// its verdicts only get their codes.
+	applied, err := p.Apply(db)
+	if applied != nil {
+		res.AppliedPairs, res.SkippedPairs = applied.Pairs, applied.Skipped
+	}
+	for _, s := range res.SkippedPairs {
+		log.Info("admin: transform pair skipped", zap.String("pair", s))
+	}
+	var na *patch.NotApplicable
+	switch {
+	case errors.As(err, &na):
+		return exitcode.New(exitcode.PatchTargetNotFound, "no transform pair of patch %s applies to the image: %s",
+			res.PatchCode, strings.Join(na.Reasons, "; "))
+	case err != nil:
 		return exitcode.Wrap(exitcode.PatchInvalid, err)
 	}
-	for _, pr := range pairs {
-		if err := pr.Transform.Validate(db); err != nil {
-			res.SkippedPairs = append(res.SkippedPairs, pr.Name+": "+err.Error())
-			log.Info("admin: transform pair skipped", zap.String("pair", pr.Name), zap.Error(err))
-			continue
-		}
-		if err := pr.Transform.Apply(db, pr.Transform.Info.Errors); err != nil {
-			return exitcode.New(exitcode.PatchInvalid, "applying transform %s: %w", pr.Name, err)
-		}
-		if err := pr.PatchTransform.Validate(db); err != nil {
-			return exitcode.New(exitcode.PatchInvalid, "patch transform #%s does not apply after %s: %w", pr.Name, pr.Name, err)
-		}
-		if err := pr.PatchTransform.Apply(db, pr.PatchTransform.Info.Errors); err != nil {
-			return exitcode.New(exitcode.PatchInvalid, "applying patch transform #%s: %w", pr.Name, err)
-		}
-		res.AppliedPairs = append(res.AppliedPairs, pr.Name)
-		log.Info("admin: transform pair applied", zap.String("pair", pr.Name))
-		break // one pair per product
-	}
-	if len(res.AppliedPairs) == 0 {
-		return exitcode.New(exitcode.PatchTargetNotFound, "no transform pair of patch %s applies to the image: %s",
-			res.PatchCode, strings.Join(res.SkippedPairs, "; "))
-	}
+	log.Info("admin: transform pair applied", zap.Strings("pair", res.AppliedPairs))
 	if db.HasTable("Patch") {
 		if t, err := db.Table("Patch"); err == nil && t.Len() > 0 {
 			return exitcode.New(exitcode.PatchInvalid, "patch %s delivers binary deltas (%d Patch rows); only whole-file patches can be applied to an administrative image", res.PatchCode, t.Len())

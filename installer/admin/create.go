@@ -161,14 +161,10 @@ func openPackage(p string) (*msi.Database, error) {
 	if err == nil {
 		return db, nil
 	}
-	if msi.IsFormatError(err) {
-		return nil, exitcode.New(exitcode.PackageInvalid, "%s is not a valid package: %w", p, err)
-	}
+	// Only a failure of the file system is "cannot open"; anything the
+	// reader refused is an invalid package.
 	var pe *os.PathError
-	if errors.As(err, &pe) {
-		return nil, exitcode.New(exitcode.PackageOpenFailed, "cannot open %s: %w", p, err)
-	}
-	return nil, exitcode.New(exitcode.PackageInvalid, "%s is not a valid package: %w", p, err)
+	return nil, exitcode.Package.OpenError(p, err, !errors.As(err, &pe) || msi.IsInvalid(err))
 }
 
 func sameFile(a, b string) bool {

@@ -22,7 +22,7 @@
 // are never opened. Folders of the image that are symbolic links are
 // refused, never written through (the files would land outside the image).
 //
-// Test-only crash hook: when the environment variable OHOTFIX_TEST_CRASH_AT=N
+// Test-only crash hook (binaries built with -tags ohotfix_testhooks): when OHOTFIX_TEST_CRASH_AT=N
 // is set, the process kills itself with SIGKILL (os.Kill elsewhere) right
 // before its Nth journaled file operation (staged write, journal write,
 // rename, removal). It exists for the crash-safety tests, which re-run the

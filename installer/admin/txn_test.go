@@ -238,6 +238,9 @@ func TestTransactionCrashAtEveryStep(t *testing.T) {
 	}
 }
 
+// The crash hook is a test build's; this test binary is one.
+func init() { crashHook = envCrashHook }
+
 // errKilled reports a worker ended by SIGKILL (the crash hook).
 var errKilled = errors.New("worker killed")
 

@@ -87,7 +87,7 @@ func TestCreateReadBack(t *testing.T) {
 	}
 	defer db.Close()
 	applied, err := p.Apply(db)
-	if err != nil || len(applied) != 1 {
+	if err != nil || len(applied.Pairs) != 1 {
 		t.Fatalf("apply: %v %v", applied, err)
 	}
 	v2, err := msi.Open(prod.V2)

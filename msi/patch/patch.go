@@ -221,8 +221,8 @@ func (e *NotApplicable) Error() string {
 // against db as Transform left it) and applied with their own error
 // suppression flags. Pairs that do not validate are skipped; if none
 // applies the result is a *NotApplicable. It returns the names of the pairs
-// applied.
-func (p *Patch) Apply(db *msi.Database) ([]string, error) {
+// applied and why the others were skipped.
+func (p *Patch) Apply(db *msi.Database) (*Applied, error) {
 	facts, err := transform.FactsOf(db)
 	if err != nil {
 		return nil, err
@@ -240,26 +240,34 @@ func (p *Patch) Apply(db *msi.Database) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	var applied, reasons []string
+	res := &Applied{}
 	for _, pr := range pairs {
 		if err := pr.Transform.Validate(db); err != nil {
-			reasons = append(reasons, pr.Name+": "+err.Error())
+			res.Skipped = append(res.Skipped, pr.Name+": "+err.Error())
 			continue
 		}
 		if err := pr.Transform.Apply(db, pr.Transform.Info.Errors); err != nil {
-			return applied, invalid(err, "applying transform %s", pr.Name)
+			return res, invalid(err, "applying transform %s", pr.Name)
 		}
 		if err := pr.PatchTransform.Validate(db); err != nil {
-			return applied, invalid(err, "patch transform #%s does not apply after %s", pr.Name, pr.Name)
+			return res, invalid(err, "patch transform #%s does not apply after %s", pr.Name, pr.Name)
 		}
 		if err := pr.PatchTransform.Apply(db, pr.PatchTransform.Info.Errors); err != nil {
-			return applied, invalid(err, "applying patch transform #%s", pr.Name)
+			return res, invalid(err, "applying patch transform #%s", pr.Name)
 		}
-		applied = append(applied, pr.Name)
+		res.Pairs = append(res.Pairs, pr.Name)
 		break // one pair per product, as the installer does
 	}
-	if len(applied) == 0 {
-		return nil, &NotApplicable{Reasons: reasons}
+	if len(res.Pairs) == 0 {
+		return res, &NotApplicable{Reasons: res.Skipped}
 	}
-	return applied, nil
+	return res, nil
+}
+
+// Applied is what Apply did: the transform pairs applied (one, as the
+// installer applies one pair per product) and the pairs skipped, each with
+// the reason its validation gave.
+type Applied struct {
+	Pairs   []string
+	Skipped []string
 }

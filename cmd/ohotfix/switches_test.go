@@ -1,4 +1,4 @@
-package bootstrap
+package main
 
 import (
 	"reflect"
@@ -7,13 +7,13 @@ import (
 	"github.com/ohotfix/ohotfix/exitcode"
 )
 
-func testSpec() *CommandSpec {
-	run := &CommandSpec{Flags: map[string]bool{"ini": true, "quiet": false, "q": false, "log": true, "admin": true,
+func testSpec() *argSpec {
+	run := &argSpec{Flags: map[string]bool{"ini": true, "quiet": false, "q": false, "log": true, "admin": true,
 		"passive": false, "norestart": false, "forcerestart": false, "promptrestart": false, "extract": true,
 		"temp-dir": true, "extract-only": true, "result-json": true, "help": false, "h": false}}
-	extract := &CommandSpec{Flags: map[string]bool{"d": true, "filter": true, "pipe": false, "p": false}}
-	cab := &CommandSpec{Flags: map[string]bool{}, Subcommands: map[string]*CommandSpec{"extract": extract}}
-	root := &CommandSpec{Flags: run.Flags, Subcommands: map[string]*CommandSpec{"run": run, "check": run, "cab": cab}}
+	extract := &argSpec{Flags: map[string]bool{"d": true, "filter": true, "pipe": false, "p": false}}
+	cab := &argSpec{Flags: map[string]bool{}, Subcommands: map[string]*argSpec{"extract": extract}}
+	root := &argSpec{Flags: run.Flags, Subcommands: map[string]*argSpec{"run": run, "check": run, "cab": cab}}
 	return root
 }
 
@@ -60,7 +60,7 @@ func TestNormalizeArgs(t *testing.T) {
 		{[]string{"--quiet", "cab", "extract", "x.cab", "-d", "o"}, []string{"--quiet", "cab", "extract", "-d", "o", "x.cab"}},
 	}
 	for _, tc := range cases {
-		got, err := NormalizeArgs(append([]string{"ohotfix"}, tc.in...), testSpec())
+		got, err := normalizeArgs(append([]string{"ohotfix"}, tc.in...), testSpec())
 		if err != nil {
 			t.Errorf("%q: %v", tc.in, err)
 			continue
@@ -73,7 +73,7 @@ func TestNormalizeArgs(t *testing.T) {
 
 func TestNormalizeArgsErrors(t *testing.T) {
 	for _, in := range [][]string{{"/nosuchswitch"}, {"/q:x"}, {"/log"}, {"/FOO"}, {"/admin:"}, {`/ini:""`}} {
-		_, err := NormalizeArgs(append([]string{"ohotfix"}, in...), testSpec())
+		_, err := normalizeArgs(append([]string{"ohotfix"}, in...), testSpec())
 		if exitcode.Of(err) != exitcode.InvalidCommandLine {
 			t.Errorf("%q: err %v, want 1639", in, err)
 		}
@@ -83,11 +83,11 @@ func TestNormalizeArgsErrors(t *testing.T) {
 // "/tmp" names no switch and has no other '/': it is a path only because
 // it exists; "/no-such-thing-ohotfix" is neither and is refused.
 func TestSlashArgumentThatExistsIsAPath(t *testing.T) {
-	got, err := NormalizeArgs([]string{"ohotfix", "run", "/tmp"}, testSpec())
+	got, err := normalizeArgs([]string{"ohotfix", "run", "/tmp"}, testSpec())
 	if err != nil || !reflect.DeepEqual(got[1:], []string{"run", "/tmp"}) {
 		t.Errorf("/tmp: %q %v", got, err)
 	}
-	if _, err := NormalizeArgs([]string{"ohotfix", "run", "/no-such-thing-ohotfix"}, testSpec()); exitcode.Of(err) != exitcode.InvalidCommandLine {
+	if _, err := normalizeArgs([]string{"ohotfix", "run", "/no-such-thing-ohotfix"}, testSpec()); exitcode.Of(err) != exitcode.InvalidCommandLine {
 		t.Errorf("/no-such-thing-ohotfix: %v", err)
 	}
 }

@@ -1,4 +1,4 @@
-package bootstrap
+package main
 
 import (
 	"os"
@@ -7,12 +7,12 @@ import (
 	"github.com/ohotfix/ohotfix/exitcode"
 )
 
-// CommandSpec tells the argument normaliser what a command accepts: which of
+// argSpec tells the argument normaliser what a command accepts: which of
 // its flags take a value, and its subcommands. The CLI derives it from its
 // own definition so the two never disagree.
-type CommandSpec struct {
+type argSpec struct {
 	Flags       map[string]bool // flag name (without dashes) → takes a value
-	Subcommands map[string]*CommandSpec
+	Subcommands map[string]*argSpec
 }
 
 // windowsSwitch maps a Windows-style switch (lower case, without '/') to the
@@ -51,7 +51,7 @@ var windowsSwitches = map[string]windowsSwitch{
 	"result-json":   {flag: "result-json", value: "req"},
 }
 
-// NormalizeArgs turns a command line as admins type it into one urfave/cli
+// normalizeArgs turns a command line as admins type it into one urfave/cli
 // parses: Windows switches (/q, /log:FILE, /admin:X.msi …, case-insensitive)
 // become GNU flags, and flags written after positional arguments are moved
 // before them, level by level, because urfave/cli stops reading flags at the
@@ -60,7 +60,7 @@ var windowsSwitches = map[string]windowsSwitch{
 // An argument starting with '/' is a switch when its name (before any ':')
 // is known; otherwise it is a path if it holds another '/' or exists, else
 // it is an unknown switch (exit code 1639).
-func NormalizeArgs(args []string, root *CommandSpec) ([]string, error) {
+func normalizeArgs(args []string, root *argSpec) ([]string, error) {
 	if len(args) == 0 {
 		return args, nil
 	}
@@ -75,7 +75,7 @@ func NormalizeArgs(args []string, root *CommandSpec) ([]string, error) {
 
 // collectValued gathers the names of flags that take a value at any level,
 // so that "--admin /srv/x.msi" keeps its value even though it starts with '/'.
-func collectValued(spec *CommandSpec, into map[string]bool) {
+func collectValued(spec *argSpec, into map[string]bool) {
 	if spec == nil {
 		return
 	}
@@ -136,7 +136,7 @@ func translateSwitches(in []string, valued map[string]bool) ([]string, error) {
 	return out, nil
 }
 
-func reorder(tokens []string, spec *CommandSpec) []string {
+func reorder(tokens []string, spec *argSpec) []string {
 	var out, pos []string
 	var flags [][]string // each flag with its value, if it takes one
 	for i := 0; i < len(tokens); i++ {

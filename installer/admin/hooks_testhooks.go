@@ -1,0 +1,5 @@
+//go:build ohotfix_testhooks
+
+package admin
+
+func init() { crashHook = envCrashHook }
