@@ -237,5 +237,3 @@ func watsonServe(c *cli.Context) error {
 	}
 	return nil
 }
-
-func init() { registerCommand(watsonCommand) }

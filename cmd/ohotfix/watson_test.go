@@ -2,11 +2,11 @@ package main
 
 import (
 	"bufio"
-	"context"
 	"encoding/json"
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -44,9 +44,11 @@ func TestWatsonCLIEmptyQueue(t *testing.T) {
 }
 
 // A failing admin run (a truncated .msp) makes one report with the expected
-// bucket; with the collector down it stays queued; `ohotfix watson send`
-// delivers it to a collector started later (`ohotfix watson serve`), once;
-// the collector lists it and the stored cabinet passes cabextract -t.
+// bucket, which a collector started in the test receives and lists; with
+// RunSetupWatson=0 nothing is made; with the collector down the run is
+// delayed by a few seconds at most and the report stays queued, and
+// `ohotfix watson send` delivers it once the collector (`ohotfix watson
+// serve`) is up — once; every stored report passes cabextract -t.
 func TestWatsonFailedAdminRunEndToEnd(t *testing.T) {
 	requireTool(t, "cabextract", "cabextract")
 	updates, _ := adminCase(t, "RunSetupWatson=1\n")
@@ -58,37 +60,67 @@ func TestWatsonFailedAdminRunEndToEnd(t *testing.T) {
 	os.WriteFile(p, data[:len(data)*2/3], 0o644)
 	tmp := t.TempDir()
 	env := []string{"TMPDIR=" + tmp}
-	resultPath := filepath.Join(tmp, "result.json")
-	r := runBinary(t, env, "run", updates, "--result-json", resultPath)
-	if r.status != 1636&0xff {
-		t.Fatalf("run: status %d, want 1636's\n%s", r.status, r.stderr)
+	wantBucket := watson.Bucket(watson.EventType, watson.Params{bootstrap.Version, "fix.msp", "-", "-", "detect", "read-patch",
+		"1636", "1636", runtime.GOOS + "/" + runtime.GOARCH, "quiet/cli"})
+	queue := func() []struct{ ID, Bucket, Destination string } {
+		t.Helper()
+		var queued []struct{ ID, Bucket, Destination string }
+		r := runBinary(t, env, "watson", "list", "--json")
+		if err := json.Unmarshal([]byte(r.stdout), &queued); err != nil {
+			t.Fatalf("list --json: %v %q", err, r.stdout)
+		}
+		return queued
 	}
-	result, err := os.ReadFile(resultPath)
+
+	// 1. The collector is up: the failed run delivers its report.
+	col, err := watson.NewCollector(filepath.Join(t.TempDir(), "collected"))
 	if err != nil {
 		t.Fatal(err)
 	}
+	up := httptest.NewServer(col)
+	defer up.Close()
+	if r := runBinary(t, env, "run", updates, "--watson-url", up.URL); r.status != 1636&0xff {
+		t.Fatalf("run: status %d, want 1636's\n%s", r.status, r.stderr)
+	}
+	bs := col.Buckets()
+	if len(bs) != 1 || bs[0].Bucket != wantBucket || bs[0].Count != 1 {
+		t.Fatalf("collector after the run: %+v (want bucket %s)", bs, wantBucket)
+	}
+	var buckets []watson.BucketSummary
+	if err := json.Unmarshal([]byte(httpGet(t, up.URL+"/buckets")), &buckets); err != nil || len(buckets) != 1 ||
+		buckets[0].Bucket != wantBucket || buckets[0].Parameters.P7 != "1636" || buckets[0].Parameters.P6 != "read-patch" {
+		t.Fatalf("/buckets: %v %+v", err, buckets)
+	}
+	if page := httpGet(t, up.URL+"/"); !strings.Contains(page, wantBucket) || !strings.Contains(page, `<rect class="bar"`) {
+		t.Fatalf("GET /: %s", page)
+	}
+	if q := queue(); len(q) != 0 {
+		t.Fatalf("delivered yet still queued: %+v", q)
+	}
+	cabextractAll(t, col.Dir, 1)
 
-	// The hook of a failed run (what the session calls; see watson.OnFailure),
-	// with the collector down.
+	// 2. RunSetupWatson=0: no report at all, even with a collector.
+	if r := runBinary(t, env, "run", updates, "--watson-url", up.URL, "--set", "RunSetupWatson=0"); r.status != 1636&0xff {
+		t.Fatalf("run: %d", r.status)
+	}
+	if n := col.Buckets()[0].Count; n != 1 || len(queue()) != 0 {
+		t.Fatalf("RunSetupWatson=0 made a report (count %d)", n)
+	}
+
+	// 3. The collector is down: the run waits a few seconds at most and
+	// the report stays queued with its destination.
 	addr := freeTCPAddr(t)
 	url := "http://" + addr
-	out, err := watson.OnFailure(context.Background(),
-		watson.Input{ResultJSON: result, UIMode: "quiet", Invoker: "cli"},
-		watson.Config{RunSetupWatson: true, URL: url, QueueDir: filepath.Join(tmp, "OHotfix", "Watson"), Budget: time.Second}, nil)
-	if err != nil || out.Report == nil || !out.Queued || out.SendErr == nil {
-		t.Fatalf("OnFailure: %+v %v", out, err)
+	start := time.Now()
+	if r := runBinary(t, env, "run", updates, "--watson-url", url); r.status != 1636&0xff {
+		t.Fatalf("run: %d %s", r.status, r.stderr)
 	}
-	wantBucket := watson.Bucket(watson.EventType, watson.Params{bootstrap.Version, "fix.msp", "-", "-", "detect", "read-patch",
-		"1636", "1636", runtime.GOOS + "/" + runtime.GOARCH, "quiet/cli"})
-	if out.Report.Bucket != wantBucket {
-		t.Fatalf("bucket %s (params %q), want %s", out.Report.Bucket, out.Report.Params, wantBucket)
+	if took := time.Since(start); took > watson.DefaultBudget+3*time.Second {
+		t.Fatalf("the run took %v with the collector down", took)
 	}
-
-	var queued []struct{ ID, Bucket, Destination string }
-	r = runBinary(t, env, "watson", "list", "--json")
-	if err := json.Unmarshal([]byte(r.stdout), &queued); err != nil || len(queued) != 1 ||
-		queued[0].Bucket != wantBucket || queued[0].Destination != url || queued[0].ID != out.Report.ID {
-		t.Fatalf("list --json: %v %s", err, r.stdout)
+	queued := queue()
+	if len(queued) != 1 || queued[0].Bucket != wantBucket || queued[0].Destination != url {
+		t.Fatalf("queue: %+v", queued)
 	}
 	id := queued[0].ID
 	if r := runBinary(t, env, "watson", "show", id[:12]); r.status != 0 || !strings.Contains(r.stdout, wantBucket) ||
@@ -115,27 +147,33 @@ func TestWatsonFailedAdminRunEndToEnd(t *testing.T) {
 	if err != nil || !strings.Contains(line, "listening on "+url) {
 		t.Fatalf("serve: %q %v", line, err)
 	}
-
 	if r := runBinary(t, env, "watson", "send"); r.status != 0 || strings.TrimSpace(r.stdout) != "sent "+id {
 		t.Fatalf("send: %d %q %s", r.status, r.stdout, r.stderr)
 	}
-	if r := runBinary(t, env, "watson", "list", "--json"); strings.TrimSpace(r.stdout) != "[]" {
-		t.Fatalf("queue after send: %s", r.stdout)
+	if q := queue(); len(q) != 0 {
+		t.Fatalf("queue after send: %+v", q)
 	}
 	if r := runBinary(t, env, "watson", "send"); r.status != 0 || !strings.Contains(r.stdout, "no reports queued") {
 		t.Fatalf("second send: %s", r.stdout)
 	}
-	var buckets []watson.BucketSummary
 	if err := json.Unmarshal([]byte(httpGet(t, url+"/buckets")), &buckets); err != nil || len(buckets) != 1 ||
-		buckets[0].Bucket != wantBucket || buckets[0].Count != 1 || buckets[0].Parameters.P7 != "1636" {
+		buckets[0].Bucket != wantBucket || buckets[0].Count != 1 {
 		t.Fatalf("/buckets: %v %+v", err, buckets)
 	}
-	if page := httpGet(t, url+"/"); !strings.Contains(page, wantBucket) || !strings.Contains(page, "<svg") {
-		t.Fatalf("GET /: %s", page)
+	cabextractAll(t, collected, 1)
+}
+
+// cabextractAll runs cabextract -t on every stored report below dir.
+func cabextractAll(t *testing.T, dir string, want int) {
+	t.Helper()
+	cabs, _ := filepath.Glob(filepath.Join(dir, "*", "*.cab"))
+	if len(cabs) != want {
+		t.Fatalf("%d stored reports in %s, want %d", len(cabs), dir, want)
 	}
-	stored := filepath.Join(collected, wantBucket, id+".cab")
-	if out, err := exec.Command("cabextract", "-t", stored).CombinedOutput(); err != nil || !strings.Contains(string(out), "All done, no errors.") {
-		t.Fatalf("cabextract -t %s: %v\n%s", stored, err, out)
+	for _, c := range cabs {
+		if out, err := exec.Command("cabextract", "-t", c).CombinedOutput(); err != nil || !strings.Contains(string(out), "All done, no errors.") {
+			t.Fatalf("cabextract -t %s: %v\n%s", c, err, out)
+		}
 	}
 }
 
