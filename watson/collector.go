@@ -19,9 +19,9 @@ import (
 
 // Collector bounds (defaults; the fields of Collector override them).
 const (
-	DefaultMaxBody       = 16 << 20 // bytes of one report
-	DefaultMaxConcurrent = 8        // uploads being read at once
-	DefaultMaxReports    = 100000   // reports stored in all
+	DefaultMaxBody       = 8 << 20 // bytes of one report (a report carries at most ~2.5 MiB of logs)
+	DefaultMaxConcurrent = 8       // uploads being read at once
+	DefaultMaxReports    = 100000  // reports stored in all
 )
 
 // Collector receives reports (POST /reports), stores each valid one as

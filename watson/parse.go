@@ -18,7 +18,7 @@ var ErrInvalid = errors.New("watson: not a valid report")
 // cabinets from anyone who can reach it).
 const (
 	maxMembers       = 16
-	maxUnpackedTotal = 64 << 20
+	maxUnpackedTotal = 8 << 20
 )
 
 func invalid(format string, args ...any) error {

@@ -45,7 +45,7 @@ func TestWatsonCLIEmptyQueue(t *testing.T) {
 
 // A failing admin run (a truncated .msp) makes one report with the expected
 // bucket, which a collector started in the test receives and lists; with
-// RunSetupWatson=0 nothing is made; with the collector down the run is
+// RunSetupWatson=0, or from ohotfix check, nothing is made; with the collector down the run is
 // delayed by a few seconds at most and the report stays queued, and
 // `ohotfix watson send` delivers it once the collector (`ohotfix watson
 // serve`) is up — once; every stored report passes cabextract -t.
@@ -105,6 +105,13 @@ func TestWatsonFailedAdminRunEndToEnd(t *testing.T) {
 	}
 	if n := col.Buckets()[0].Count; n != 1 || len(queue()) != 0 {
 		t.Fatalf("RunSetupWatson=0 made a report (count %d)", n)
+	}
+	// Nor does `ohotfix check`, which fails the same way.
+	if r := runBinary(t, env, "check", updates, "--watson-url", up.URL); r.status != 1636&0xff {
+		t.Fatalf("check: %d", r.status)
+	}
+	if n := col.Buckets()[0].Count; n != 1 || len(queue()) != 0 {
+		t.Fatalf("check made a report (count %d)", n)
 	}
 
 	// 3. The collector is down: the run waits a few seconds at most and
@@ -198,4 +205,33 @@ func httpGet(t *testing.T, url string) string {
 		t.Fatalf("GET %s: %s", url, resp.Status)
 	}
 	return string(b)
+}
+
+// A crash of ohotfix itself (a panic during the run) is reported as 1603
+// with step "crash" and the panic's first line as the installer error.
+func TestWatsonHookReportsCrash(t *testing.T) {
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	s := &bootstrap.Session{Config: &bootstrap.Config{RunSetupWatson: true}, UI: bootstrap.UIQuiet, Logs: bootstrap.NopLogs()}
+	reportFailure(nil, s, nil, "index out of range [3] with length 3\ngoroutine 1 [running]:")
+	entries, err := (&watson.Queue{}).List()
+	if err != nil || len(entries) != 1 {
+		t.Fatalf("queue: %v %v", entries, err)
+	}
+	data, _ := (&watson.Queue{}).Cabinet(entries[0].ID)
+	rep, _, _, err := watson.Parse(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Params[6] != "1603" || rep.Params[5] != "crash" || rep.Params[7] != "index out of range [3] with length 3" || rep.Params[9] != "quiet/cli" {
+		t.Fatalf("params %q", rep.Params)
+	}
+	// A successful run and RunSetupWatson=0 report nothing.
+	(&watson.Queue{}).Purge()
+	reportFailure(nil, s, &bootstrap.Result{ExitCode: 3010}, nil)
+	s.Config.RunSetupWatson = false
+	reportFailure(nil, s, nil, "boom")
+	if entries, _ := (&watson.Queue{}).List(); len(entries) != 0 {
+		t.Fatalf("reported: %v", entries)
+	}
 }
