@@ -58,6 +58,7 @@ type storedReport struct {
 	bucket   string
 	received time.Time
 	created  time.Time
+	members  []string // attachments (manifest.txt excluded)
 }
 
 // NewCollector opens (or creates) a collector folder and indexes the
@@ -133,6 +134,11 @@ func (c *Collector) index(rep *Report, received time.Time) {
 		c.buckets[rep.Bucket] = b
 	}
 	sr := &storedReport{id: rep.ID, bucket: rep.Bucket, received: received, created: rep.Created}
+	for _, m := range rep.Members {
+		if m != ManifestName {
+			sr.members = append(sr.members, m)
+		}
+	}
 	b.reports = append(b.reports, sr)
 	sort.Slice(b.reports, func(i, j int) bool { return b.reports[i].received.Before(b.reports[j].received) })
 	c.reports[rep.ID] = sr

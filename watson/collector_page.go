@@ -17,7 +17,7 @@ h1{font-size:22px;margin:0 0 4px} h2{font-size:17px;margin:24px 0 8px}
 table{border-collapse:collapse;width:100%;font-size:14px}
 th,td{text-align:left;padding:6px 8px;border-bottom:1px solid #d0d7de;vertical-align:top}
 th{background:#f6f8fa;white-space:nowrap} td.nw{white-space:nowrap} td.bk{word-break:break-all} td.n{text-align:right;font-variant-numeric:tabular-nums}
-code,.mono{font-family:ui-monospace,"Cascadia Mono",Consolas,monospace;font-size:13px}
+h1.mono{font-size:17px} code,.mono{font-family:ui-monospace,"Cascadia Mono",Consolas,monospace;font-size:13px}
 a{color:#0969da;text-decoration:none} a:hover{text-decoration:underline}
 .chart{border:1px solid #d0d7de;border-radius:6px;padding:8px;background:#fbfcfd}
 .bar{fill:#d1242f} .axis{stroke:#8c959f;stroke-width:1} .lbl{font-size:11px;fill:#57606a}
@@ -64,7 +64,7 @@ var bucketTemplate = template.Must(template.New("bucket").Funcs(funcs).Parse(`<!
 {{end}}</tbody></table>
 <h2>Reports</h2>
 <table><thead><tr><th>report</th><th>received</th><th>failure at</th><th>logs</th></tr></thead><tbody>
-{{range .Reports}}<tr><td class="mono"><a href="/reports/{{.ID}}">{{short .ID}}</a></td><td>{{when .Received}}</td><td>{{when .Created}}</td><td><a href="/reports/{{.ID}}/ohotfix.log">ohotfix.log</a> · <a href="/reports/{{.ID}}/msi-tail.log">msi-tail.log</a> · <a href="/reports/{{.ID}}.cab">cabinet</a></td></tr>
+{{range .Reports}}<tr><td class="mono"><a href="/reports/{{.ID}}">{{short .ID}}</a></td><td>{{when .Received}}</td><td>{{when .Created}}</td><td>{{$id := .ID}}{{range .Members}}<a href="/reports/{{$id}}/{{.}}">{{.}}</a> · {{end}}<a href="/reports/{{.ID}}.cab">cabinet</a></td></tr>
 {{end}}</tbody></table>
 </body></html>
 `))

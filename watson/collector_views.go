@@ -125,6 +125,7 @@ type reportRow struct {
 	ID       string
 	Received time.Time
 	Created  time.Time
+	Members  []string
 }
 
 func (c *Collector) serveBucketPage(w http.ResponseWriter, name string) {
@@ -135,7 +136,7 @@ func (c *Collector) serveBucketPage(w http.ResponseWriter, name string) {
 	if b != nil {
 		for i := len(b.reports) - 1; i >= 0; i-- {
 			r := b.reports[i]
-			rows = append(rows, reportRow{r.id, r.received, r.created})
+			rows = append(rows, reportRow{r.id, r.received, r.created, r.members})
 		}
 		info = BucketSummary{Bucket: b.name, Count: len(b.reports), EventType: b.eventType, Parameters: paramSet(b.params),
 			FirstSeen: b.reports[0].received, LastSeen: b.reports[len(b.reports)-1].received}
