@@ -10,6 +10,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/ohotfix/ohotfix/bootstrap"
+	"github.com/ohotfix/ohotfix/installer/admin"
 	"github.com/ohotfix/ohotfix/watson"
 )
 
@@ -37,6 +38,13 @@ func reportFailure(c *cli.Context, s *bootstrap.Session, res *bootstrap.Result, 
 	}
 	if s.Logs != nil {
 		in.MainLogPath, in.MsiLogPath = s.Logs.Main, s.Logs.Msi
+	}
+	// In admin mode the target is the image, whatever failed: its product
+	// identity fills P3/P4 even when no patch could be read.
+	if !s.Config.IsNormalUpdate && s.Config.AdminPath != "" {
+		if im, err := admin.OpenImage(s.Config.AdminPath); err == nil {
+			in.ProductCode, in.ProductVersion = im.ProductCode, im.ProductVersion
+		}
 	}
 	cfg := watson.Config{RunSetupWatson: s.Config.RunSetupWatson, URL: s.Config.WatsonURL, Command: "run",
 		Interactive: s.UI == bootstrap.UINormal && s.Opts.Interactive}

@@ -60,7 +60,8 @@ func TestWatsonFailedAdminRunEndToEnd(t *testing.T) {
 	os.WriteFile(p, data[:len(data)*2/3], 0o644)
 	tmp := t.TempDir()
 	env := []string{"TMPDIR=" + tmp}
-	wantBucket := watson.Bucket(watson.EventType, watson.Params{bootstrap.Version, "fix.msp", "-", "-", "detect", "read-patch",
+	wantBucket := watson.Bucket(watson.EventType, watson.Params{bootstrap.Version, "fix.msp",
+		"{5E1F0C3A-7D2B-4C11-9A0E-0DE0DE000001}", "1.0.0", "detect", "read-patch",
 		"1636", "1636", runtime.GOOS + "/" + runtime.GOARCH, "quiet/cli"})
 	queue := func() []struct{ ID, Bucket, Destination string } {
 		t.Helper()
