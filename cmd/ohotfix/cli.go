@@ -48,7 +48,7 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 		// ohotfix can do.
 		Commands: []*cli.Command{
 			runCommand(), checkCommand(), versionCommand(),
-			cabCommand(), msiCommand(), patchCommand(), adminCommand(), packCommand(),
+			cabCommand(), msiCommand(), patchCommand(), adminCommand(), packCommand(), watsonCommand(),
 		},
 	}
 	for _, cmd := range app.Commands {
@@ -82,6 +82,7 @@ func runFlags() []cli.Flag {
 		&cli.StringFlag{Name: "extract-only", Usage: "with --temp-dir: extract and stop, or run `CMD` in DIR (IExpress /c[:CMD])"},
 		&cli.StringFlag{Name: "admin", Usage: "patch the administrative image whose database is `PATH.msi` (sets IsNormalUpdate=0, AdminPath)"},
 		&cli.StringFlag{Name: "result-json", Usage: "write the result as JSON to `FILE` (also on failure)"},
+		&cli.StringFlag{Name: "watson-url", Usage: "upload failure reports to the collector at `URL` (WatsonURL=; see ohotfix watson)"},
 		&cli.StringSliceFlag{Name: "set", Usage: "override an ohotfix.ini key: `KEY=VALUE` (repeatable)"},
 	}
 }

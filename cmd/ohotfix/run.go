@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"syscall"
 
 	"github.com/urfave/cli/v2"
@@ -43,6 +44,12 @@ func options(c *cli.Context, readOnly bool) (bootstrap.Options, error) {
 		Stdin:      c.App.Reader,
 		Stdout:     c.App.Writer,
 		Stderr:     c.App.ErrWriter,
+	}
+	if url := c.String("watson-url"); url != "" {
+		if !strings.HasPrefix(url, "http://") && !strings.HasPrefix(url, "https://") {
+			return o, exitcode.New(exitcode.InvalidCommandLine, "--watson-url %q: want http://HOST[:PORT] or https://…", url)
+		}
+		o.Set = append(o.Set, "WatsonURL="+url) // the command line overrides the ini
 	}
 	n := 0
 	for flag, sw := range map[string]bootstrap.RestartSwitch{"norestart": bootstrap.NoRestart, "forcerestart": bootstrap.ForceRestart, "promptrestart": bootstrap.PromptRestart} {
@@ -102,6 +109,14 @@ func runAction(c *cli.Context) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	go func() { <-ctx.Done(); stop() }() // a second Ctrl-C stops the process at once
+	// A crash is reported too (Setup Watson's reason to exist), then
+	// left to run()'s recovery, which turns it into 1603.
+	defer func() {
+		if r := recover(); r != nil {
+			reportFailure(c, s, nil, r)
+			panic(r)
+		}
+	}()
 	res := s.Run(ctx)
 	if s.UI != bootstrap.UIQuiet {
 		printSummary(c.App.Writer, res)
@@ -116,6 +131,7 @@ func runAction(c *cli.Context) error {
 			fmt.Fprintf(c.App.Writer, "%s: the update was applied successfully.\n", title)
 		}
 	}
+	reportFailure(c, s, res, nil)
 	if res.Code() == exitcode.Success {
 		return nil
 	}
