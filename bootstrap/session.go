@@ -178,9 +178,9 @@ func (s *Session) logStart() {
 			l.Info("notice: keys missing from ohotfix.ini took their defaults (OHotfix itself refused such files)",
 				zap.Strings("keys", s.Config.Missing))
 		}
-		for _, k := range []string{"RunSetupWatson", "WatsonURL", "CopyFilesToRerun"} {
+		for _, k := range []string{"CopyFilesToRerun"} {
 			if s.Config.Explicit[k] {
-				l.Info("notice: " + k + " is read but has no effect in this version of ohotfix (no failure reports are sent; files are not copied to re-run)")
+				l.Info("notice: " + k + " is read but has no effect in this version of ohotfix (files are not copied to re-run)")
 			}
 		}
 		if len(s.Config.Unknown) > 0 {
