@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"sort"
 	"strconv"
 	"strings"
@@ -16,6 +15,7 @@ import (
 
 	"github.com/ohotfix/ohotfix/checks"
 	"github.com/ohotfix/ohotfix/exitcode"
+	"github.com/ohotfix/ohotfix/internal/safeopen"
 )
 
 // Section is the one section of ohotfix.ini.
@@ -146,16 +146,26 @@ func (e *KeyError) Error() string {
 	return fmt.Sprintf("%s: invalid value %q for %s: allowed %s", src, e.Value, e.Key, e.Allowed)
 }
 
+// Limits on what ohotfix.ini may hold, so that no input grows memory
+// without bound (real files are a few kilobytes): the whole file, and each
+// value (32767 is Windows' longest path).
+const (
+	MaxIniBytes = 1 << 20
+	MaxIniValue = 32767
+)
+
 // LoadConfig reads path. A missing file means defaults (Path stays ""); a
 // missing key takes its default and is listed in Missing. Any invalid value
 // is an error carrying exitcode.InvalidCommandLine (1639) that names the key.
 func LoadConfig(path string) (*Config, error) {
 	c := Default()
-	data, err := os.ReadFile(path)
-	if errors.Is(err, fs.ErrNotExist) {
+	data, err := safeopen.ReadFileLimited(path, MaxIniBytes)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
 		return c, nil
-	}
-	if err != nil {
+	case errors.Is(err, safeopen.ErrTooLarge):
+		return nil, exitcode.New(exitcode.InvalidCommandLine, "%s is larger than %d bytes: not an ohotfix.ini", path, MaxIniBytes)
+	case err != nil:
 		return nil, exitcode.New(exitcode.InvalidCommandLine, "cannot read %s: %v", path, err)
 	}
 	if err := c.parse(data, path); err != nil {
@@ -188,10 +198,14 @@ func (c *Config) parse(data []byte, source string) error {
 	if err != nil {
 		return exitcode.New(exitcode.InvalidCommandLine, "%s: not a valid ini file: %v", source, err)
 	}
+	// Windows' profile functions compare section names case-insensitively
+	// and take the first match: a later [ohotfix] does not replace
+	// [OHotfix].
 	var sec *ini.Section
 	for _, s := range f.Sections() {
 		if strings.EqualFold(s.Name(), Section) {
 			sec = s
+			break
 		}
 	}
 	if sec == nil {
@@ -265,6 +279,10 @@ func (c *Config) Set(name, value string) error {
 	value = strings.TrimSpace(value)
 	for _, k := range keys {
 		if strings.EqualFold(k.name, name) {
+			if len(value) > MaxIniValue { // never copied whole into a message or the log
+				return exitcode.Wrap(exitcode.InvalidCommandLine, &KeyError{Key: k.name, Value: value[:40] + "…",
+					Allowed: fmt.Sprintf("a value of at most %d bytes (this one has %d)", MaxIniValue, len(value))})
+			}
 			if err := k.set(c, value); err != nil {
 				return exitcode.Wrap(exitcode.InvalidCommandLine, &KeyError{Key: k.name, Value: value, Allowed: err.Error()})
 			}

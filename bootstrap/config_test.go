@@ -1,6 +1,7 @@
 package bootstrap
 
 import (
+	"bytes"
 	"errors"
 	"os"
 	"path/filepath"
@@ -196,5 +197,46 @@ func TestIniEncodingsAndMissingSection(t *testing.T) {
 	}
 	if _, err := ParseConfig([]byte("[OHotfix]\nMinProductVersion=v1.0-beta\n"), "x"); exitcode.Of(err) != exitcode.InvalidCommandLine {
 		t.Errorf("v1.0-beta accepted")
+	}
+}
+
+// Inputs are bounded: the file (MaxIniBytes), each value (MaxIniValue), and
+// anything that is not a regular file is refused at once (a device such as
+// /dev/zero would otherwise be read forever). All are 1639.
+func TestIniLimitsAndSpecialFiles(t *testing.T) {
+	dir := t.TempDir()
+	big := filepath.Join(dir, "big.ini")
+	os.WriteFile(big, append([]byte("[OHotfix]\n;"), bytes.Repeat([]byte("x"), MaxIniBytes)...), 0o644)
+	long := filepath.Join(dir, "long.ini")
+	os.WriteFile(long, []byte("[OHotfix]\nMessageTitle="+strings.Repeat("t", MaxIniValue+1)+"\n"), 0o644)
+	ok := filepath.Join(dir, "ok.ini")
+	os.WriteFile(ok, []byte("[OHotfix]\nMessageTitle="+strings.Repeat("t", MaxIniValue)+"\n"), 0o644)
+	for _, p := range []string{big, long, dir, os.DevNull} {
+		_, err := LoadConfig(p)
+		if exitcode.Of(err) != exitcode.InvalidCommandLine {
+			t.Errorf("%s: %v, want 1639", p, err)
+		}
+		if err != nil && len(err.Error()) > 1000 {
+			t.Errorf("%s: the message copies the input (%d bytes)", p, len(err.Error()))
+		}
+	}
+	if _, err := LoadConfig(ok); err != nil {
+		t.Errorf("a value of exactly MaxIniValue bytes: %v", err)
+	}
+}
+
+// A second section named [ohotfix] in another case does not replace
+// [OHotfix]: as GetPrivateProfileString, the first match wins.
+func TestIniSectionNamesCaseInsensitiveFirstWins(t *testing.T) {
+	c, err := ParseConfig([]byte("[OHotfix]\nIsNormalUpdate=0\nAdminPath=C:\\img\\pro.msi\n[ohotfix]\nIsNormalUpdate=1\n"), "t.ini")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.IsNormalUpdate || c.AdminPath != `C:\img\pro.msi` {
+		t.Errorf("IsNormalUpdate %v AdminPath %q: the second section won", c.IsNormalUpdate, c.AdminPath)
+	}
+	c, err = ParseConfig([]byte("[OHOTFIX]\nIsNormalUpdate=0\n"), "t.ini")
+	if err != nil || c.IsNormalUpdate {
+		t.Errorf("[OHOTFIX]: %v %v", c, err)
 	}
 }

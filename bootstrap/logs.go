@@ -13,6 +13,8 @@ import (
 
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
+
+	"github.com/ohotfix/ohotfix/internal/safeopen"
 )
 
 // Logs is the pair of log files one run writes, as OHotfix did:
@@ -62,13 +64,21 @@ func OpenLogs(dir, mainOverride, ohotfixLevel, msiLevel string) (*Logs, error) {
 		if err := os.MkdirAll(filepath.Dir(mainOverride), 0o755); err != nil {
 			return nil, err
 		}
-		f, err := os.OpenFile(mainOverride, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+		ext := filepath.Ext(mainOverride)
+		msi := strings.TrimSuffix(mainOverride, ext) + "_Msi" + ext
+		// A FIFO, device or symbolic link where the log goes would block
+		// the run or write somewhere else: refused before opening, and
+		// opened so that one swapped in meanwhile is refused too.
+		for _, p := range []string{mainOverride, msi} {
+			if err := safeopen.CheckTarget(p); err != nil {
+				return nil, err
+			}
+		}
+		f, err := os.OpenFile(mainOverride, os.O_CREATE|os.O_WRONLY|os.O_APPEND|oNoFollow|oNonBlock, 0o644)
 		if err != nil {
 			return nil, err
 		}
-		ext := filepath.Ext(mainOverride)
-		msi := strings.TrimSuffix(mainOverride, ext) + "_Msi" + ext
-		mf, err := os.OpenFile(msi, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+		mf, err := os.OpenFile(msi, os.O_CREATE|os.O_WRONLY|os.O_APPEND|oNoFollow|oNonBlock, 0o644)
 		if err != nil {
 			f.Close()
 			return nil, err

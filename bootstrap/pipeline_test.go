@@ -154,3 +154,29 @@ func TestPatchOrderBySequence(t *testing.T) {
 		t.Errorf("superseded %v", sup)
 	}
 }
+
+// A run that loses the race to another run: planned "apply", but the engine
+// finds the patch already applied. The result says what happened.
+func TestResultReportsAlreadyAppliedFoundByEngine(t *testing.T) {
+	dir := setupPatches(t, "a.msp")
+	infos := map[string]installer.PatchInfo{"a.msp": {PatchCode: "{P1}", Targets: []string{prodA}}}
+	be := &racedBackend{scriptedBackend{products: []installer.Target{{Code: prodA, Version: "1.0"}}}}
+	p := &Pipeline{Config: Default(), Dir: dir, Backend: be, ReadPatch: patchTable(infos), UI: UIQuiet}
+	res := p.Run(context.Background())
+	if res.Code() != exitcode.Success || len(res.Patches) != 1 {
+		t.Fatalf("code %v patches %+v", res.Code(), res.Patches)
+	}
+	pr := res.Patches[0]
+	if pr.Decision != installer.Skip || pr.PerTarget[0].Decision != installer.Skip || !strings.Contains(pr.PerTarget[0].Reason, "already applied") {
+		t.Errorf("result says %+v", pr)
+	}
+	if res.Applied() != 0 {
+		t.Errorf("Applied() = %d, want 0", res.Applied())
+	}
+}
+
+type racedBackend struct{ scriptedBackend }
+
+func (b *racedBackend) Apply(context.Context, installer.Step, *zap.Logger) installer.Outcome {
+	return installer.Outcome{Code: exitcode.Success, AlreadyApplied: true, Message: "patch {P1} is already applied"}
+}

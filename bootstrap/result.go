@@ -140,7 +140,16 @@ func (r *Result) addStep(s installer.Step, sr installer.Outcome) {
 			if t.Product == s.Product {
 				c := int(sr.Code)
 				t.ExitCode, t.Message = &c, sr.Message
+				if sr.AlreadyApplied {
+					// Another run applied it between our plan and our turn
+					// with the lock: report what happened, not the plan.
+					t.Decision, t.Reason = installer.Skip, "already applied (found when applying: another run applied it first)"
+				}
 			}
+		}
+		if allSkipped(r.Patches[i].PerTarget) {
+			r.Patches[i].Decision = installer.Skip
+			r.Patches[i].Reason = r.Patches[i].PerTarget[0].Reason
 		}
 	}
 	if sr.RebootNeeded || sr.Code == exitcode.RebootRequired || sr.Code == exitcode.RebootInitiated {
@@ -183,4 +192,13 @@ func (r *Result) Applied() int {
 		}
 	}
 	return n
+}
+
+func allSkipped(ts []TargetResult) bool {
+	for _, t := range ts {
+		if t.Decision != installer.Skip {
+			return false
+		}
+	}
+	return len(ts) > 0
 }

@@ -70,7 +70,11 @@ func normalizeArgs(args []string, root *argSpec) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	return append([]string{args[0]}, reorder(tokens, root)...), nil
+	tokens, err = reorder(tokens, root)
+	if err != nil {
+		return nil, err
+	}
+	return append([]string{args[0]}, tokens...), nil
 }
 
 // collectValued gathers the names of flags that take a value at any level,
@@ -136,7 +140,10 @@ func translateSwitches(in []string, valued map[string]bool) ([]string, error) {
 	return out, nil
 }
 
-func reorder(tokens []string, spec *argSpec) []string {
+// reorder moves flags before positionals (urfave/cli stops at the first
+// positional), keeping each flag with its value. A flag that needs a value
+// and is last is an error: moved in front of DIR it would take DIR.
+func reorder(tokens []string, spec *argSpec) ([]string, error) {
 	var out, pos []string
 	var flags [][]string // each flag with its value, if it takes one
 	for i := 0; i < len(tokens); i++ {
@@ -148,7 +155,10 @@ func reorder(tokens []string, spec *argSpec) []string {
 		if len(t) > 1 && t[0] == '-' {
 			group := []string{t}
 			name := flagName(t)
-			if spec != nil && !strings.Contains(t, "=") && spec.Flags[name] && i+1 < len(tokens) {
+			if spec != nil && !strings.Contains(t, "=") && spec.Flags[name] {
+				if i+1 >= len(tokens) {
+					return nil, exitcode.New(exitcode.InvalidCommandLine, "flag %s needs a value (%s VALUE or %s=VALUE)", t, t, t)
+				}
 				i++
 				group = append(group, tokens[i])
 			}
@@ -177,7 +187,7 @@ func reorder(tokens []string, spec *argSpec) []string {
 	for _, g := range flags {
 		out = append(out, g...)
 	}
-	return append(out, pos...)
+	return append(out, pos...), nil
 }
 
 func flagName(tok string) string {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/ohotfix/ohotfix/exitcode"
@@ -89,5 +90,24 @@ func TestSlashArgumentThatExistsIsAPath(t *testing.T) {
 	}
 	if _, err := normalizeArgs([]string{"ohotfix", "run", "/no-such-thing-ohotfix"}, testSpec()); exitcode.Of(err) != exitcode.InvalidCommandLine {
 		t.Errorf("/no-such-thing-ohotfix: %v", err)
+	}
+}
+
+// A flag that needs a value is refused with 1639 when the value is missing,
+// whatever its form, instead of taking the next positional (DIR) as its
+// value after reordering.
+func TestFlagMissingValueIs1639(t *testing.T) {
+	for _, args := range [][]string{
+		{"ohotfix", "run", "updates", "--log"},
+		{"ohotfix", "updates", "--log"},
+		{"ohotfix", "run", "updates", "-log"},
+		{"ohotfix", "run", "updates", "/log"},
+		{"ohotfix", "run", "updates", "/log:"},
+		{"ohotfix", "check", "updates", "--ini"},
+		{"ohotfix", "run", "updates", "--result-json"},
+	} {
+		if _, err := normalizeArgs(args, testSpec()); exitcode.Of(err) != exitcode.InvalidCommandLine || !strings.Contains(err.Error(), "needs a value") {
+			t.Errorf("%q: %v, want 1639 'needs a value'", args, err)
+		}
 	}
 }
