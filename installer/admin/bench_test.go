@@ -13,8 +13,8 @@ import (
 
 	"go.uber.org/zap"
 
-	"github.com/ohotfix/ohotfix/msi/patch"
 	"github.com/ohotfix/ohotfix/internal/transformtest"
+	"github.com/ohotfix/ohotfix/msi/patch"
 )
 
 // Benchmark sizes: OHOTFIX_ADMIN_BENCH_FILES files totalling

@@ -10,8 +10,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ohotfix/ohotfix/msi"
 	"github.com/ohotfix/ohotfix/internal/transformtest"
+	"github.com/ohotfix/ohotfix/msi"
 )
 
 // TestCreateFromWixl builds the product with wixl (32- and 64-bit), makes

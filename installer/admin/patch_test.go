@@ -13,8 +13,8 @@ import (
 
 	"github.com/ohotfix/ohotfix/exitcode"
 	"github.com/ohotfix/ohotfix/installer/lock"
-	"github.com/ohotfix/ohotfix/msi/patch"
 	"github.com/ohotfix/ohotfix/internal/transformtest"
+	"github.com/ohotfix/ohotfix/msi/patch"
 )
 
 // patchFixture is v1 and v2 of the test product, the patch between them and

@@ -242,7 +242,6 @@ func TestTransactionCrashAtEveryStep(t *testing.T) {
 	}
 }
 
-
 // errKilled reports a worker ended by SIGKILL (the crash hook).
 var errKilled = errors.New("worker killed")
 

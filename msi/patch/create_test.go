@@ -8,8 +8,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ohotfix/ohotfix/msi"
 	"github.com/ohotfix/ohotfix/internal/transformtest"
+	"github.com/ohotfix/ohotfix/msi"
 )
 
 const testPatchCode = "{0D1C2B3A-4958-4677-8695-A4B3C2D1E0F9}"

@@ -6,8 +6,8 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/ohotfix/ohotfix/internal/winetest"
 	"github.com/ohotfix/ohotfix/internal/transformtest"
+	"github.com/ohotfix/ohotfix/internal/winetest"
 )
 
 // Patches made from packages whose files are in an external cabinet or an

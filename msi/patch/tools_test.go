@@ -7,9 +7,9 @@ import (
 	"testing"
 
 	"github.com/ohotfix/ohotfix/internal/testtools"
+	"github.com/ohotfix/ohotfix/internal/transformtest"
 	"github.com/ohotfix/ohotfix/msi"
 	"github.com/ohotfix/ohotfix/msi/transform"
-	"github.com/ohotfix/ohotfix/internal/transformtest"
 )
 
 func runTool(t *testing.T, name string, args ...string) string {

@@ -6,8 +6,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ohotfix/ohotfix/internal/winetest"
 	"github.com/ohotfix/ohotfix/internal/transformtest"
+	"github.com/ohotfix/ohotfix/internal/winetest"
 )
 
 // Oracle: Wine's msiexec installs v1, applies the patch we created, and

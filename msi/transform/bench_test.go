@@ -5,8 +5,8 @@ import (
 	"os"
 	"testing"
 
-	"github.com/ohotfix/ohotfix/msi"
 	"github.com/ohotfix/ohotfix/internal/transformtest"
+	"github.com/ohotfix/ohotfix/msi"
 )
 
 // benchSet is a product pair of about 20,000 rows.

@@ -4,8 +4,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ohotfix/ohotfix/msi"
 	"github.com/ohotfix/ohotfix/internal/transformtest"
+	"github.com/ohotfix/ohotfix/msi"
 )
 
 func corpus(t testing.TB, sub string) string { t.Helper(); return transformtest.Corpus(t, sub) }

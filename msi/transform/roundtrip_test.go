@@ -5,8 +5,8 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/ohotfix/ohotfix/msi"
 	"github.com/ohotfix/ohotfix/internal/transformtest"
+	"github.com/ohotfix/ohotfix/msi"
 )
 
 // diffApply generates the transform base -> upd, writes it, reads it back,

@@ -4,9 +4,9 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/ohotfix/ohotfix/internal/transformtest"
 	"github.com/ohotfix/ohotfix/internal/winetest"
 	"github.com/ohotfix/ohotfix/msi"
-	"github.com/ohotfix/ohotfix/internal/transformtest"
 )
 
 // Oracle: Wine's msi.dll (MsiDatabaseApplyTransformW through the msiapply

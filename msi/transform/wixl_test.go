@@ -3,8 +3,8 @@ package transform
 import (
 	"testing"
 
-	"github.com/ohotfix/ohotfix/msi"
 	"github.com/ohotfix/ohotfix/internal/transformtest"
+	"github.com/ohotfix/ohotfix/msi"
 )
 
 // Our diff of two wixl-built databases, applied back to the first,
