@@ -76,6 +76,25 @@ func newFleet(t *testing.T) *fleet {
 	return f
 }
 
+// ansibleEnv is the environment of the test's ansible-playbook runs: its own
+// empty ansible.cfg (neither /etc/ansible's nor a user's), the repository's
+// roles, temp folders inside dir, no colours, no host key prompts.
+func ansibleEnv(dir, roles string) []string {
+	cfg := filepath.Join(dir, "ansible.cfg")
+	os.WriteFile(cfg, []byte("[defaults]\n"), 0o644)
+	return append(os.Environ(),
+		"ANSIBLE_CONFIG="+cfg,
+		"ANSIBLE_ROLES_PATH="+roles,
+		"ANSIBLE_NOCOLOR=1",
+		"ANSIBLE_HOST_KEY_CHECKING=False",
+		"ANSIBLE_PIPELINING=True",
+		"ANSIBLE_DEPRECATION_WARNINGS=False",
+		"ANSIBLE_LOCALHOST_WARNING=False",
+		"ANSIBLE_LOCAL_TEMP="+filepath.Join(dir, "local-tmp"),
+		"ANSIBLE_REMOTE_TEMP="+filepath.Join(dir, "remote-tmp"),
+	)
+}
+
 // newHost gives a host its own copy of the v1 admin image.
 func (f *fleet) newHost(name string, ssh bool) host {
 	dir := filepath.Join(f.root, "hosts", name)
@@ -144,26 +163,13 @@ func (f *fleet) play(hosts ...host) outcome {
 	data, _ := json.MarshalIndent(doc, "", "  ") // JSON is YAML
 	invPath := filepath.Join(run, "inventory.yml")
 	os.WriteFile(invPath, data, 0o644)
-	cfg := filepath.Join(run, "ansible.cfg")
-	os.WriteFile(cfg, []byte("[defaults]\n"), 0o644)
 	summaryPath := filepath.Join(run, "summary.json")
 
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, "ansible-playbook", "-i", invPath, f.playbook, "-e", "ohotfix_summary_file="+summaryPath)
 	cmd.Dir = run
-	cmd.Env = append(os.Environ(),
-		"ANSIBLE_CONFIG="+cfg, // neither /etc/ansible nor a user's ansible.cfg
-		"ANSIBLE_ROLES_PATH="+f.roles,
-		"ANSIBLE_NOCOLOR=1",
-		"ANSIBLE_HOST_KEY_CHECKING=False",
-		"ANSIBLE_PIPELINING=True",
-		"ANSIBLE_DEPRECATION_WARNINGS=False",
-		"ANSIBLE_LOCALHOST_WARNING=False",
-		"ANSIBLE_LOCAL_TEMP="+filepath.Join(run, "local-tmp"),
-		"ANSIBLE_REMOTE_TEMP="+filepath.Join(run, "remote-tmp"),
-		"ANSIBLE_SSH_CONTROL_PATH_DIR="+filepath.Join(f.root, "cp"),
-	)
+	cmd.Env = append(ansibleEnv(run, f.roles), "ANSIBLE_SSH_CONTROL_PATH_DIR="+filepath.Join(f.root, "cp"))
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	start := time.Now()
@@ -304,7 +310,10 @@ func TestAnsibleRolePatchesFleet(t *testing.T) {
 		t.FailNow()
 	}
 
-	// Second run: already applied everywhere, nothing changes.
+	// Second run: already applied everywhere, nothing changes. ssh1 runs
+	// the package the first run left on it (ohotfix_package_on_host).
+	ssh1.vars["ohotfix_package_on_host"] = filepath.Join(ssh1.remoteDir, "contoso-fix")
+	ssh1.vars["ohotfix_package"] = filepath.Join(f.root, "no-such-package") // never copied
 	before := map[string]string{}
 	for _, h := range []host{local1, ssh1} {
 		before[h.name] = e2efixture.TreeHash(t, h.image)
