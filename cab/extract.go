@@ -5,10 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path"
 	"runtime"
 	"sort"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -60,6 +62,7 @@ func ExtractAll(r *Reader, dir string, opts *ExtractOptions) ([]string, error) {
 		}
 	}
 	unixSep := UnixSeparators(r.Files) // over every member, as cabextract
+	dirs := &realDirs{root: root, ok: map[string]bool{}}
 	var mu sync.Mutex
 	var written []string
 	progress := func(n int64) {
@@ -70,7 +73,7 @@ func ExtractAll(r *Reader, dir string, opts *ExtractOptions) ([]string, error) {
 		}
 	}
 	err = Each(files, opts.Workers, opts.StopOnError, func(f *File, rc io.Reader) error {
-		p, err := extractOne(root, f, SafePathSep(f.Name, unixSep), rc, opts, progress)
+		p, err := extractOne(root, dirs, f, SafePathSep(f.Name, unixSep), rc, opts, progress)
 		if err == nil {
 			mu.Lock()
 			written = append(written, p)
@@ -158,12 +161,12 @@ func eachOne(f *File, fn func(*File, io.Reader) error) error {
 }
 
 // extractOne writes one member below root at rel and returns rel.
-func extractOne(root *os.Root, f *File, rel string, rc io.Reader, opts *ExtractOptions, progress func(int64)) (string, error) {
+func extractOne(root *os.Root, dirs *realDirs, f *File, rel string, rc io.Reader, opts *ExtractOptions, progress func(int64)) (string, error) {
 	if opts.MaxFileSize > 0 && f.Size > opts.MaxFileSize {
 		return "", newErr(ErrLimit, "%d bytes is more than the %d allowed", f.Size, opts.MaxFileSize)
 	}
 	if d := path.Dir(rel); d != "." {
-		if err := root.MkdirAll(d, 0o755); err != nil {
+		if err := dirs.make(d); err != nil {
 			return "", err
 		}
 	}
@@ -197,6 +200,50 @@ func extractOne(root *os.Root, f *File, rel string, rc io.Reader, opts *ExtractO
 		root.Chtimes(rel, local, local)
 	}
 	return rel, nil
+}
+
+// realDirs creates the folders members go into, refusing any that already
+// exists as a symbolic link: the os.Root keeps writes inside the target, and
+// this keeps them out of links inside it too (a link to another folder of the
+// target would put files where their names do not say). Checked folders are
+// remembered: each is looked at once per extraction.
+type realDirs struct {
+	root *os.Root
+	mu   sync.Mutex
+	ok   map[string]bool
+}
+
+func (d *realDirs) make(dir string) error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.ok[dir] {
+		return nil
+	}
+	parts := strings.Split(dir, "/")
+	for i := range parts {
+		p := strings.Join(parts[:i+1], "/")
+		if d.ok[p] {
+			continue
+		}
+		fi, err := d.root.Lstat(p)
+		if errors.Is(err, fs.ErrNotExist) {
+			break // created below as a real folder, with what follows
+		}
+		if err != nil {
+			return err
+		}
+		if fi.Mode()&fs.ModeSymlink != 0 {
+			return &fs.PathError{Op: "extract", Path: p, Err: errors.New("the folder is a symbolic link in the target; refusing to write through it")}
+		}
+		d.ok[p] = fi.IsDir()
+	}
+	if err := d.root.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	for i := range parts {
+		d.ok[strings.Join(parts[:i+1], "/")] = true
+	}
+	return nil
 }
 
 // createTemp creates a fresh temporary file beside rel. Its name does not

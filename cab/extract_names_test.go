@@ -206,3 +206,39 @@ func TestDecodeLaxUTF8(t *testing.T) {
 		}
 	}
 }
+
+// Issue 15: extraction never writes into a folder that exists as a symbolic
+// link inside the target, whether it points outside (os.Root stops that) or
+// at another folder of the target.
+func TestExtractRefusesLinkedFoldersInTarget(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("symbolic links need privileges on Windows")
+	}
+	r := openCorpus(t, "cab/cabextract-tests/cabs", "dir.cab") // plain.c, 1/2/3/4.c
+	for _, where := range []string{"outside", "inside"} {
+		base := t.TempDir()
+		target := filepath.Join(base, "t")
+		other := filepath.Join(base, "outside")
+		if where == "inside" {
+			other = filepath.Join(target, "elsewhere")
+		}
+		for _, d := range []string{target, other} {
+			if err := os.MkdirAll(d, 0o755); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := os.Symlink(other, filepath.Join(target, "1")); err != nil {
+			t.Fatal(err)
+		}
+		_, err := ExtractAll(r, target, nil)
+		if err == nil || !strings.Contains(err.Error(), "symbolic link") {
+			t.Errorf("%s: ExtractAll = %v, want a refusal naming the link", where, err)
+		}
+		if ents, _ := os.ReadDir(other); len(ents) != 0 {
+			t.Errorf("%s: written through the link: %v", where, ents)
+		}
+		if _, err := os.Stat(filepath.Join(target, "plain.c")); err != nil {
+			t.Errorf("%s: the other member was not extracted: %v", where, err)
+		}
+	}
+}

@@ -21,6 +21,16 @@
 // wholly the old one or wholly the new one. Files the patch does not deliver
 // are never opened. Folders of the image that are symbolic links are
 // refused, never written through (the files would land outside the image).
+// An image database given through a symbolic link is resolved: the real
+// database and its folder are updated, the link stays a link.
+//
+// The error of ApplyPatch says what the image is: nil, the new image (a
+// cleanup that failed after the commit leaves leftovers, named in a warning
+// and removed by the next run); 1603, or 1632 when a disk was full, the old
+// image, every change undone; a *RollbackFailedError (1603, its own message),
+// neither — the journal stays, PendingUpdate shows it, and the next run
+// finishes the rollback. Before staging, the engine refuses with 1632 when
+// the image folder lacks the space EstimateApplySpace computes.
 //
 // Test-only hooks (envhooks.go): OHOTFIX_TEST_CRASH_AT=N kills the process
 // right before its Nth journaled file operation (staged write, journal write,

@@ -4,12 +4,12 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/ohotfix/ohotfix/cab"
+	"github.com/ohotfix/ohotfix/internal/safeopen"
 	"github.com/ohotfix/ohotfix/msi"
 )
 
@@ -125,7 +125,9 @@ func (j copyJob) open() (io.ReadCloser, error) {
 	case j.Data != nil:
 		return io.NopCloser(bytes.NewReader(j.Data)), nil
 	}
-	return os.Open(j.Src)
+	// An uncompressed source file: a FIFO or device there must not block
+	// the run (safeopen refuses it at once).
+	return safeopen.Open(j.Src)
 }
 
 // modTime is the time a copied file gets: its cabinet member's date, else

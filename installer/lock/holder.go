@@ -84,6 +84,9 @@ func readRecord(path string) (h Holder, ok bool) {
 		return Holder{}, false
 	}
 	defer f.Close()
+	if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() {
+		return Holder{}, false // a FIFO or device is no record of ours
+	}
 	data, err := io.ReadAll(io.LimitReader(f, maxRecord+1))
 	if err != nil || len(data) > maxRecord {
 		return Holder{}, false

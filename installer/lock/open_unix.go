@@ -16,6 +16,9 @@ func isSymlinkOpenError(err error) bool {
 	return errors.Is(err, syscall.ELOOP) || errors.Is(err, syscall.EMLINK)
 }
 
+// openNoFollow opens path without following a symlink and without blocking
+// (O_NONBLOCK: a FIFO planted at path must not hang the reader; callers check
+// that what they opened is a regular file).
 func openNoFollow(path string, flag int) (*os.File, error) {
-	return os.OpenFile(path, flag|noFollow, 0)
+	return os.OpenFile(path, flag|noFollow|syscall.O_NONBLOCK, 0)
 }
