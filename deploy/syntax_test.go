@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/ohotfix/ohotfix/internal/e2efixture"
+	"github.com/ohotfix/ohotfix/internal/testtools"
 )
 
 // syntaxCheck runs ansible-playbook --syntax-check, which parses every task
@@ -26,6 +27,9 @@ func syntaxCheck(t *testing.T, dir, inventory, playbook string) (string, error) 
 // installed, naming the Debian package that has it (a failure under CI=true).
 func requireCollection(t *testing.T, name, pkg string) {
 	t.Helper()
+	if name == "ansible.windows" { // Debian's ansible package; listed in scripts/test-commands.tsv
+		testtools.LookPath(t, "/usr/lib/python3/dist-packages/ansible_collections/ansible/windows/FILES.json")
+	}
 	out, _ := exec.Command("ansible-galaxy", "collection", "list", name, "--format", "json").Output()
 	if strings.Contains(string(out), `"`+name+`"`) {
 		return

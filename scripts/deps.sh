@@ -19,12 +19,17 @@ here=.
 [[ $0 == */* ]] && here=${0%/*}
 table="$here/test-commands.tsv"
 
-# have NAMES: one of the |-separated alternatives is an executable command.
+# have NAMES: one of the |-separated alternatives is an executable command
+# (an absolute path: a file that exists, e.g. an Ansible collection's).
 have() {
 	local alts c
 	IFS='|' read -ra alts <<<"$1"
 	for c in "${alts[@]}"; do
-		command -v "$c" >/dev/null 2>&1 && return 0
+		if [[ $c == /* ]]; then
+			[[ -e $c ]] && return 0
+		else
+			command -v "$c" >/dev/null 2>&1 && return 0
+		fi
 	done
 	return 1
 }
