@@ -42,6 +42,9 @@ func Facts(inv *installer.Inventory, patches []installer.PatchInfo) *checks.Fact
 		}
 		cp := checks.Patch{Name: filepath.Base(pi.File), Code: pi.PatchCode, Targets: pi.Targets,
 			WordCount: pi.MinInstaller, CabinetBytes: uint64(pi.PayloadSize)}
+		if sp, ok := inv.Space[pi.File]; ok {
+			cp.Counted, cp.TempBytes, cp.TargetBytes = true, sp.Temp, sp.Target
+		}
 		for _, pr := range inv.Targets {
 			if containsFold(pr.Applied, pi.PatchCode) {
 				cp.AppliedTo = append(cp.AppliedTo, pr.Code)

@@ -86,6 +86,12 @@ type Patch struct {
 	// (0 = unknown, estimated from CabinetBytes).
 	CabinetBytes  uint64 `json:"cabinet_bytes"`
 	ExpandedBytes uint64 `json:"expanded_bytes,omitempty"`
+	// Counted: the engine counted what applying the patch writes (staged
+	// files, new database, journal); TempBytes and TargetBytes then replace
+	// the estimate from the cabinet sizes.
+	Counted     bool   `json:"counted,omitempty"`
+	TempBytes   uint64 `json:"temp_bytes,omitempty"`
+	TargetBytes uint64 `json:"target_bytes,omitempty"`
 }
 
 // Volume roles.

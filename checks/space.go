@@ -25,6 +25,10 @@ func (DiskSpace) Name() string { return "DiskSpace" }
 // Need returns the bytes the run needs in the temp and the target folder.
 func (DiskSpace) Need(ps []Patch) (temp, target uint64) {
 	for _, p := range ps {
+		if p.Counted {
+			temp, target = satAdd(temp, p.TempBytes), satAdd(target, p.TargetBytes)
+			continue
+		}
 		expanded := p.ExpandedBytes
 		if expanded == 0 {
 			expanded = satMul(p.CabinetBytes, ExpansionFactor)

@@ -113,3 +113,26 @@ func TestMeasureVolume(t *testing.T) {
 		t.Fatal("FreeSpace of a missing folder succeeded")
 	}
 }
+
+// When the engine counted what a patch writes, that count is the need, not
+// the estimate from the cabinet size (a small patch can stage far more than
+// its compressed size into the image's folder).
+func TestDiskSpaceUsesTheEnginesCount(t *testing.T) {
+	p := Patch{Name: "small.msp", CabinetBytes: 4 << 10, Counted: true, TargetBytes: 418 << 10}
+	temp, target := DiskSpace{}.Need([]Patch{p})
+	if temp != 0 || target != 418<<10 {
+		t.Fatalf("need temp %d target %d, want 0 and %d", temp, target, 418<<10)
+	}
+	f := &Facts{Mode: Admin, Patches: []Patch{p}, Volumes: []Volume{
+		{Role: RoleTemp, Path: "/tmp", Free: 1 << 30, ID: "a"},
+		{Role: RoleTarget, Path: "/srv/img", Free: 192 << 10, ID: "b"},
+	}}
+	if r := (DiskSpace{}).Run(f); r.Status != Failed || r.Code != exitcode.TempUnwritable {
+		t.Errorf("192 KiB free for a 418 KiB update: %+v", r)
+	}
+	p.Counted = false // the old estimate: 4 KiB × 3 passes, the bug the count fixes
+	f.Patches = []Patch{p}
+	if r := (DiskSpace{}).Run(f); r.Status == Failed {
+		t.Errorf("the cabinet-size estimate should pass here (that is why the engine counts): %+v", r)
+	}
+}

@@ -116,6 +116,16 @@ type Inventory struct {
 	Reboot  *checks.RebootState `json:"reboot,omitempty"`
 	// Warnings are facts the user should read that do not stop the run.
 	Warnings []string `json:"warnings,omitempty"`
+	// Space is, per patch file, what applying it writes, as the engine
+	// counts it; a patch missing here is estimated from its size.
+	Space map[string]Space `json:"space,omitempty"`
+}
+
+// Space is the bytes one patch's application writes into the temp folder
+// and into the target's folder.
+type Space struct {
+	Temp   uint64 `json:"temp"`
+	Target uint64 `json:"target"`
 }
 
 // Decision is what Plan decided for one patch and one target.

@@ -22,6 +22,7 @@ import (
 	"github.com/ohotfix/ohotfix/cab"
 	"github.com/ohotfix/ohotfix/exitcode"
 	"github.com/ohotfix/ohotfix/internal/atomicfile"
+	"github.com/ohotfix/ohotfix/internal/safeopen"
 )
 
 // cabCommand is `ohotfix cab list|extract|test|create`. Exit codes: a
@@ -124,7 +125,7 @@ func cabExit(err error) error {
 		return nil
 	case errors.Is(err, cab.ErrFormat):
 		return exitcode.Wrap(exitcode.PackageInvalid, err)
-	case errors.Is(err, fs.ErrNotExist), errors.Is(err, fs.ErrPermission):
+	case errors.Is(err, fs.ErrNotExist), errors.Is(err, fs.ErrPermission), errors.Is(err, safeopen.ErrNotRegular):
 		return exitcode.Wrap(exitcode.PackageOpenFailed, err)
 	}
 	return exitcode.Wrap(exitcode.Fatal, err)

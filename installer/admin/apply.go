@@ -41,6 +41,9 @@ type ApplyResult struct {
 	AppliedPairs   []string // transform pairs applied ("T" of ":T;:#T")
 	SkippedPairs   []string // "name: reason" for pairs that did not validate
 	Message        string   // one line for the user
+	// Warnings: the update is committed, but something the user should
+	// know went wrong (e.g. leftovers the next run removes).
+	Warnings []string
 }
 
 // testHookWrap, when set (tests only), filters every staged write.
@@ -182,7 +185,8 @@ func applyLocked(ctx context.Context, imageMsi, patchPath string, opts ApplyOpti
 		dbOpen = false
 		return db.Close()
 	}}
-	if err := transact(ctx, imageDir(imageMsi), jobs, dbJob, transactOptions{Patch: res.PatchCode, Log: log, Wrap: testHookWrap}); err != nil {
+	if err := transact(ctx, imageDir(imageMsi), jobs, dbJob, transactOptions{Patch: res.PatchCode, Log: log, Wrap: testHookWrap,
+		Warn: func(w string) { res.Warnings = append(res.Warnings, w) }}); err != nil {
 		return res, err
 	}
 	res.Message = fmt.Sprintf("patch %s applied to the image %s: %d files replaced, %d added", res.PatchCode, imageMsi, res.FilesReplaced, res.FilesAdded)

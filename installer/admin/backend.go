@@ -15,6 +15,7 @@ import (
 	"github.com/ohotfix/ohotfix/checks"
 	"github.com/ohotfix/ohotfix/exitcode"
 	"github.com/ohotfix/ohotfix/installer"
+	"github.com/ohotfix/ohotfix/internal/safeopen"
 )
 
 // BackendOptions configure the admin-image Backend; cmd/ohotfix fills them
@@ -50,28 +51,36 @@ func (b *Backend) Inventory(ctx context.Context, patches []installer.PatchInfo) 
 	path := b.opts.ImagePath
 	img := &checks.AdminImage{Path: path, WordCount: -1}
 	inv := &installer.Inventory{Mode: installer.ModeAdmin, EngineVersion: checks.AdminEngineVersion, Image: img}
-	st, err := os.Stat(path)
+	// An update a crashed run (or a failed rollback) left behind comes
+	// first: it may have moved the database aside, so the image is judged
+	// only after it is whole again.
+	dir := filepath.Dir(path)
+	if b.opts.ReadOnly {
+		if p, err := PendingUpdate(dir); err != nil {
+			return nil, exitcode.New(exitcode.PackageInvalid, "cannot read the update pending in %s: %v", dir, err)
+		} else if p != nil {
+			return nil, exitcode.New(exitcode.PackageInvalid, "%s", p) // names the journal and what finishes it
+		}
+	} else if fi, err := os.Stat(dir); err == nil && fi.IsDir() {
+		if err := Recover(dir); err != nil {
+			return nil, err
+		}
+	}
+	// Check never opens, so a FIFO or device named as the image cannot
+	// block the run: it is a fact for the TargetType check (1620).
+	_, err := safeopen.Check(path)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		img.OpenError = "the file does not exist"
 		return inv, nil
+	case errors.Is(err, safeopen.ErrNotRegular) && isDir(path):
+		img.OpenError = "it is a folder; AdminPath names the image's .msi file"
+		return inv, nil
 	case err != nil:
 		img.OpenError = err.Error()
 		return inv, nil
-	case st.IsDir():
-		img.OpenError = "it is a folder; AdminPath names the image's .msi file"
-		return inv, nil
 	}
 	img.Exists = true
-	dir := filepath.Dir(path)
-	if b.opts.ReadOnly {
-		if _, err := os.Stat(filepath.Join(dir, StagingDirName)); err == nil {
-			return nil, exitcode.New(exitcode.PackageInvalid,
-				"an update interrupted earlier is pending in %s; `ohotfix run` or `ohotfix admin recover %s` finishes or undoes it first", dir, dir)
-		}
-	} else if err := Recover(dir); err != nil {
-		return nil, err
-	}
 	im, err := OpenImage(path)
 	if err != nil {
 		img.OpenError = err.Error()
@@ -92,6 +101,26 @@ func (b *Backend) Inventory(ctx context.Context, patches []installer.PatchInfo) 
 		return inv, nil
 	}
 	inv.Targets = []installer.Target{t}
+	// What each patch will write, counted by the engine that writes it
+	// (staged files, the new database, the journal), for the DiskSpace
+	// check; nothing goes to the temp folder.
+	for _, pi := range patches {
+		if pi.OpenError != "" {
+			continue
+		}
+		needs, err := EstimateApplySpace(path, pi.File)
+		if err != nil {
+			continue // the estimate from the patch's size stands
+		}
+		var sum uint64
+		for _, n := range needs {
+			sum += uint64(n.Bytes)
+		}
+		if inv.Space == nil {
+			inv.Space = map[string]installer.Space{}
+		}
+		inv.Space[pi.File] = installer.Space{Target: sum}
+	}
 	return inv, nil
 }
 
@@ -104,5 +133,10 @@ func (b *Backend) Apply(ctx context.Context, s installer.Step, log *zap.Logger) 
 	if err != nil {
 		return installer.Outcome{Code: exitcode.Of(err), Message: err.Error()}
 	}
-	return installer.Outcome{Code: exitcode.Success, AlreadyApplied: res.AlreadyApplied, Message: res.Message}
+	return installer.Outcome{Code: exitcode.Success, AlreadyApplied: res.AlreadyApplied, Message: res.Message, Warnings: res.Warnings}
+}
+
+func isDir(p string) bool {
+	fi, err := os.Stat(p)
+	return err == nil && fi.IsDir()
 }
