@@ -136,7 +136,7 @@ func TestAdminFaultsExitStatusTellsImageState(t *testing.T) {
 			}
 		}
 		summary[fault] = tally
-		t.Logf("%s at each operation: %d old images (1603/1632), %d new (0), %d failed rollbacks completed by admin recover; no fault hit from operation %d on",
+		t.Logf("%s at each operation: %d old images (1603/1632), %d new (0), %d failed rollbacks completed by the next run; no fault hit from operation %d on",
 			fault, tally[0], tally[1], tally[2], tally[3])
 	}
 	if summary["ENOSPC"][0] == 0 || summary["ENOSPC"][1] == 0 || summary["EACCES:sticky"][2] == 0 {
