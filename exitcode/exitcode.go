@@ -18,6 +18,7 @@ type Code int
 
 const (
 	Success              Code = 0    // ERROR_SUCCESS (also "nothing to do")
+	NotDetected          Code = 1    // check --detect: not (fully) applied; Intune/ConfigMgr's "not installed"
 	UserCancelled        Code = 1602 // ERROR_INSTALL_USEREXIT
 	Fatal                Code = 1603 // ERROR_INSTALL_FAILURE, nothing left half-done
 	EngineTooOld         Code = 1613 // ERROR_INSTALL_PACKAGE_VERSION (MinMsiVersion)
@@ -45,6 +46,7 @@ var table = []struct {
 	Meaning string
 }{
 	{Success, "ERROR_SUCCESS", "success, or nothing to do"},
+	{NotDetected, "NOT_DETECTED", "check --detect only: the update is not (fully) applied here"},
 	{UserCancelled, "ERROR_INSTALL_USEREXIT", "the user cancelled"},
 	{Fatal, "ERROR_INSTALL_FAILURE", "fatal error; everything was rolled back"},
 	{EngineTooOld, "ERROR_INSTALL_PACKAGE_VERSION", "installer engine older than MinMsiVersion"},

@@ -3,25 +3,32 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"path/filepath"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/ohotfix/ohotfix/bootstrap"
 	"github.com/ohotfix/ohotfix/exitcode"
+	"github.com/ohotfix/ohotfix/installer"
 )
 
 func checkCommand() *cli.Command {
 	return &cli.Command{
-		Name:         "check",
-		Usage:        "detect and plan only: print every check and every patch→product decision; changes nothing",
-		ArgsUsage:    "[DIR]",
-		Flags:        append(runFlags(), &cli.BoolFlag{Name: "json", Usage: "print the plan as JSON"}),
+		Name:      "check",
+		Usage:     "detect and plan only: print every check and every patch→product decision; changes nothing",
+		ArgsUsage: "[DIR]",
+		Flags: append(runFlags(), &cli.BoolFlag{Name: "json", Usage: "print the plan as JSON"},
+			&cli.BoolFlag{Name: "detect", Usage: "detection rule for Intune/ConfigMgr: exit 0 and print one line \"detected: …\" when every patch is applied wherever it applies; else exit 1 with nothing on stdout"}),
 		Action:       checkAction,
 		OnUsageError: usageError,
 	}
 }
 
 func checkAction(c *cli.Context) error {
+	if c.Bool("detect") {
+		return detectAction(c)
+	}
 	s, cleanup, done, err := session(c, true)
 	defer cleanup()
 	if err != nil || done {
@@ -49,4 +56,49 @@ func checkAction(c *cli.Context) error {
 		return nil
 	}
 	return exitcode.New(plan.Code, "%s", plan.Reason)
+}
+
+// detectAction is `check --detect`, the contract of Intune's and ConfigMgr's
+// script detection rules: exit 0 with one line on stdout means "installed";
+// anything else (exit 1, stdout empty) means "not installed". Detected: the
+// plan is clean, the folder holds patches, and no step would apply or refuse
+// (each is already applied, or has no target here, so installing would
+// change nothing). Why it is not detected goes to stderr only.
+func detectAction(c *cli.Context) error {
+	notDetected := func(why string) error {
+		return exitcode.New(exitcode.NotDetected, "not detected: %s", why)
+	}
+	s, cleanup, done, err := session(c, true)
+	defer cleanup()
+	if err != nil || done {
+		if err == nil {
+			err = fmt.Errorf("nothing to detect")
+		}
+		return notDetected(err.Error())
+	}
+	p, err := s.Pipeline()
+	if err != nil {
+		return notDetected(err.Error())
+	}
+	p.Progress = nil
+	plan, err := p.Plan(context.Background())
+	switch {
+	case err != nil:
+		return notDetected(err.Error())
+	case plan.Code != exitcode.Success:
+		return notDetected(plan.Reason)
+	case len(plan.Patches) == 0:
+		return notDetected("no .msp files in " + s.Dir)
+	}
+	applied := map[string]bool{}
+	for _, st := range plan.Steps {
+		if st.Decision != installer.Skip {
+			return notDetected(fmt.Sprintf("%s: %s: %s", filepath.Base(st.File), st.Decision, st.Reason))
+		}
+		if st.AlreadyApplied {
+			applied[st.File] = true
+		}
+	}
+	fmt.Fprintf(c.App.Writer, "detected: %d of %d patches applied, none needed here\n", len(applied), len(plan.Patches))
+	return nil
 }

@@ -53,6 +53,7 @@ func runBinary(t *testing.T, env []string, args ...string) runResult {
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	cmd.Env = append(os.Environ(), env...)
 	err := cmd.Run()
+	validateResultFiles(t, args) // every result the suite writes matches docs/result.schema.json
 	status := 0
 	var ee *exec.ExitError
 	if errors.As(err, &ee) {
