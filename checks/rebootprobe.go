@@ -18,10 +18,6 @@ func ProbePendingReboot() RebootState {
 	return probePendingReboot()
 }
 
-// rebootRequiredFiles are the POSIX markers; /var/run is a symlink to /run on
-// current systems but is a directory of its own on older ones.
-var rebootRequiredFiles = []string{"/run/reboot-required", "/var/run/reboot-required"}
-
 // probeMarkerFiles reports a pending reboot when any marker exists. The
 // packages that asked for it are listed beside the marker in FILE.pkgs.
 func probeMarkerFiles(paths []string) RebootState {

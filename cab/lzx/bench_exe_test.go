@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"testing"
 )
 
@@ -14,8 +16,11 @@ import (
 // blocks, E8 translation: representative of real cabinets of executables.
 func executableSample(tb testing.TB) (data, stream []byte, frames []int) {
 	tb.Helper()
-	path := filepath.Join(runtime.GOROOT(), "pkg", "tool", runtime.GOOS+"_"+runtime.GOARCH, "compile")
-	data, err := os.ReadFile(path)
+	var err error = os.ErrNotExist
+	if root, gerr := exec.Command("go", "env", "GOROOT").Output(); gerr == nil {
+		path := filepath.Join(strings.TrimSpace(string(root)), "pkg", "tool", runtime.GOOS+"_"+runtime.GOARCH, "compile")
+		data, err = os.ReadFile(path)
+	}
 	if err != nil {
 		exe, _ := os.Executable()
 		if data, err = os.ReadFile(exe); err != nil {

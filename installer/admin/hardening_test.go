@@ -58,7 +58,7 @@ func corruptCabinet(t *testing.T, path string) {
 		t.Fatal(err)
 	}
 	at := bytes.Index(raw, data[target:target+64])
-	if at < 0 || bytes.Index(raw[at+1:], data[target:target+64]) >= 0 {
+	if at < 0 || bytes.Contains(raw[at+1:], data[target:target+64]) {
 		t.Fatalf("%s: the chunk to corrupt is not found exactly once", path)
 	}
 	raw[at+10] ^= 0x5a

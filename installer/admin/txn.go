@@ -77,18 +77,6 @@ func (t *txn) add(target string) (string, error) {
 	return filepath.Join(t.stage, filepath.FromSlash(e.Staged)), nil
 }
 
-// put writes src as the new content of target.
-func (t *txn) put(target string, src io.Reader, size int64, mtime time.Time) error {
-	p, err := t.add(target)
-	if err != nil {
-		return err
-	}
-	if err := fileOp("stage", p); err != nil {
-		return err
-	}
-	return copyInto(p, src, size, mtime, t.wrap)
-}
-
 // abort removes the staging folder before anything was switched.
 func (t *txn) abort() {
 	if err := removeAll(t.stage); err != nil {
