@@ -61,7 +61,7 @@ type encoder struct {
 	reps       [3]int // repeated offsets after the parse so far
 	long       []longMatch
 	longNext   int // first long match not yet behind the parse
-	nextInsert int    // positions below are in the match finder
+	nextInsert int // positions below are in the match finder
 
 	w          bitSink
 	out        []byte

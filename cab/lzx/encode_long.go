@@ -12,7 +12,7 @@ const (
 	longWidth      = 32
 	longSampleBits = 3 // one position in 8, by content
 	longBase       = 0x100000001B3
-	maxLongBits    = 22 // 4M entries * 4 bytes = 16 MiB
+	maxLongBits    = 21 // 2M entries * 4 bytes = 8 MiB
 )
 
 // longMatch says: output bytes [start, end) equal those off bytes before.
@@ -29,7 +29,7 @@ func findLongMatches(buf []byte, ref, maxOff int) []longMatch {
 		tbits++
 	}
 	table := make([]int32, 1<<tbits) // position+1 of the last sampled occurrence
-	var pow uint64 = 1                 // longBase^(longWidth-1)
+	var pow uint64 = 1               // longBase^(longWidth-1)
 	for range longWidth - 1 {
 		pow *= longBase
 	}
