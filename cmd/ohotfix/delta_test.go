@@ -2,6 +2,8 @@ package main
 
 import (
 	"bytes"
+	"encoding/binary"
+	"hash/crc32"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -192,5 +194,33 @@ func TestDeltaCLIVectorsFileErrors(t *testing.T) {
 	want, _ := os.ReadFile(filepath.Join(v, "old_unnecessary.bin"))
 	if !bytes.Equal(got, want) {
 		t.Fatal("null-input delta: wrong output")
+	}
+}
+
+// TestDeltaCLIFailureMidStream: a delta damaged deep in its stream (its
+// CRC fixed so that the damage reaches the decoder) fails after output has
+// started; nothing is left behind (the Windows equivalent is a cancelled
+// or failed ApplyPatchToFile leaving no output file).
+func TestDeltaCLIFailureMidStream(t *testing.T) {
+	rng := rand.New(rand.NewPCG(31, 32))
+	dir := t.TempDir()
+	p := editedTextPair(rng, 2<<20)
+	old := writeFile(t, filepath.Join(dir, "old"), p.old)
+	nw := writeFile(t, filepath.Join(dir, "new"), p.new)
+	d := filepath.Join(dir, "d")
+	if _, errOut, code := runDelta(t, "create", old, nw, "-o", d); code != 0 {
+		t.Fatalf("create: %d %s", code, errOut)
+	}
+	raw, _ := os.ReadFile(d)
+	raw[len(raw)-40] ^= 0x10 // in the last chunk of the stream
+	binary.LittleEndian.PutUint32(raw[len(raw)-4:], crc32.ChecksumIEEE(raw[:len(raw)-4])^0xFFFFFFFF)
+	writeFile(t, d, raw)
+	out := filepath.Join(dir, "out", "new")
+	os.Mkdir(filepath.Dir(out), 0o755)
+	if _, errOut, code := runDelta(t, "apply", old, d, "-o", out); code != exitcode.PatchInvalid {
+		t.Fatalf("exit %d, want 1636: %s", code, errOut)
+	}
+	if entries, _ := os.ReadDir(filepath.Dir(out)); len(entries) != 0 {
+		t.Fatalf("left behind: %v", entries)
 	}
 }
