@@ -34,7 +34,6 @@ func (d *decoder) decodeRun(frameStart, end int) error {
 	// matches that reach before the start of the data (in LZXD they read
 	// zeros; the stream includes the reference data).
 	streamBase := int(d.history+d.produced) - frameStart
-	lzxd := d.lzxd
 
 	var err error
 	for wpos < len(win) {
@@ -136,7 +135,7 @@ func (d *decoder) decodeRun(frameStart, end int) error {
 			r1 = r0
 			r0 = off
 		}
-		if length == maxMatch && lzxd {
+		if length == maxMatch && d.lzxd {
 			// LZXD's extra-length escape: prefix 0, 10, 110 or 111, then
 			// 8, 10, 12 or 15 bits added to 257, 513, 1537 or 257.
 			if nbits < 18 {
@@ -157,7 +156,7 @@ func (d *decoder) decodeRun(frameStart, end int) error {
 			break
 		}
 		if off <= 0 || off > streamBase+wpos || off > len(d.win) {
-			if !lzxd || off <= streamBase+wpos {
+			if !d.lzxd || off <= streamBase+wpos {
 				err = corrupt("match offset %d out of range", off)
 				break
 			}
