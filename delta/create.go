@@ -32,8 +32,8 @@ const createFlags = FlagLZXA | FlagNoBindFix | FlagNoLockFix | FlagNoRebase | Fl
 
 // Create makes a PA19 delta that rebuilds newFile (newSize bytes) from
 // oldFile (oldSize bytes, may be 0). It reads both into one buffer (the LZX
-// window: old then new) and needs at most 48 MiB more for its match
-// tables. ErrTooLarge when the files exceed the 32 MiB window;
+// window: old then new) and needs at most about 40 MiB more for its
+// match tables. ErrTooLarge when the files exceed the 32 MiB window;
 // ErrNotSmaller (unless AllowLarger) when the delta is not smaller than
 // the new file. LZX_LARGE is set when the files need more than 8 MiB.
 func Create(oldFile io.ReaderAt, oldSize int64, newFile io.ReaderAt, newSize int64, opt CreateOptions) ([]byte, error) {

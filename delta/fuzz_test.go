@@ -38,9 +38,6 @@ func fuzzSeeds(f *testing.F) {
 		}
 		f.Add(d, p[0], false)
 	}
-	if os.Getenv("OHOTFIX_NO_CORPUS") != "" {
-		return
-	}
 	dir := testcorpus.Dir(f, "pa19")
 	for _, v := range [][2]string{
 		{"patch_two_files_ranges.bin", "old_two_files_ranges_0.bin"},

@@ -269,7 +269,7 @@ func readOldFile(c *countingReader, h *Header, index int) (*OldFile, error) {
 	return f, nil
 }
 
-// appendHeader encodes h (one old file, no ranges) for Create.
+// append encodes h (old files without ranges) for Create.
 func (h *Header) append(b []byte) []byte {
 	b = append(b, magic...)
 	b = binary.LittleEndian.AppendUint32(b, h.Flags)
@@ -289,7 +289,7 @@ func (h *Header) append(b []byte) []byte {
 	return b
 }
 
-// String summarises the flags for display.
+// FlagNames names the option flags set in flags, for display.
 func FlagNames(flags uint32) string {
 	names := []struct {
 		bit  uint32

@@ -52,18 +52,6 @@ func newSpans(f *OldFile) []span {
 	return zeroSpans(s)
 }
 
-var zeros [32 << 10]byte
-
-// crcZeros extends crc by n zero bytes.
-func crcZeros(crc uint32, n int64) uint32 {
-	for n > 0 {
-		k := min(n, int64(len(zeros)))
-		crc = crc32.Update(crc, crc32.IEEETable, zeros[:k])
-		n -= k
-	}
-	return crc
-}
-
 // zeroedReader reads a file sequentially with the spans read as zeros.
 type zeroedReader struct {
 	r     io.ReaderAt
