@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/urfave/cli/v2"
 
@@ -222,5 +223,39 @@ func TestDeltaCLIFailureMidStream(t *testing.T) {
 	}
 	if entries, _ := os.ReadDir(filepath.Dir(out)); len(entries) != 0 {
 		t.Fatalf("left behind: %v", entries)
+	}
+}
+
+// TestDeltaCLITimestamp: --timestamp stores NEW's modification time; apply
+// gives the rebuilt file that time, as Windows does.
+func TestDeltaCLITimestamp(t *testing.T) {
+	dir := t.TempDir()
+	old := writeFile(t, filepath.Join(dir, "old"), bytes.Repeat([]byte("old line of text\n"), 2000))
+	nw := writeFile(t, filepath.Join(dir, "new"), bytes.Repeat([]byte("new line of text\n"), 2000))
+	when := time.Date(2024, 5, 17, 8, 30, 0, 0, time.UTC)
+	if err := os.Chtimes(nw, when, when); err != nil {
+		t.Fatal(err)
+	}
+	d := filepath.Join(dir, "d")
+	if _, errOut, code := runDelta(t, "create", "--timestamp", old, nw, "-o", d); code != 0 {
+		t.Fatalf("create: %d %s", code, errOut)
+	}
+	if info, _, _ := runDelta(t, "info", d); !strings.Contains(info, "timestamp:  2024-05-17 08:30:00 UTC") || !strings.Contains(info, "TIMESTAMP") {
+		t.Fatalf("info:\n%s", info)
+	}
+	out := filepath.Join(dir, "out")
+	if _, errOut, code := runDelta(t, "apply", old, d, "-o", out); code != 0 {
+		t.Fatalf("apply: %d %s", code, errOut)
+	}
+	if st, err := os.Stat(out); err != nil || !st.ModTime().Equal(when) {
+		t.Fatalf("rebuilt file's time: %v %v, want %v", st.ModTime(), err, when)
+	}
+	// Without --timestamp there is none, and the file keeps the time of
+	// its writing.
+	if _, _, code := runDelta(t, "create", old, nw, "-o", d); code != 0 {
+		t.Fatal(code)
+	}
+	if info, _, _ := runDelta(t, "info", d); strings.Contains(info, "timestamp:") {
+		t.Fatalf("info shows a timestamp:\n%s", info)
 	}
 }
