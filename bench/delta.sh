@@ -81,7 +81,7 @@ for d in dirs:
             data += open(os.path.join(d, name), 'rb').read()
 open(out, 'wb').write(data[:6000000])
 PY
-head -c 8388608 /dev/urandom >"$WORK/random.src"
+python3 -c "import random, sys; sys.stdout.buffer.write(random.Random(1).randbytes(8388608))" >"$WORK/random.src"
 DLLS=$(ls -d /usr/lib/*/wine/x86_64-windows 2>/dev/null | head -1)
 PAIRS=(text random)
 mkpair text "$WORK/text.src" 300 2000 5000 100000000
