@@ -17,6 +17,8 @@ type decoder struct {
 
 	size     int64 // total output wanted
 	produced int64 // output of completed frames
+	history  int64 // LZXD: reference bytes before the output (0 in CAB)
+	lzxd     bool  // LZX DELTA rules (see delta.go)
 	frame    int64 // index of the next frame
 	out      frame.Output
 	e8buf    []byte
@@ -109,6 +111,16 @@ func (d *decoder) decodeFrameData() error {
 				return d.inputError()
 			}
 			d.wpos = runEnd
+			if d.lzxd && d.blockOddPad && d.blockRemaining == runEnd-before {
+				// LZXD: the pad byte belongs to the chunk the block ends
+				// in (the next chunk's size field follows it). A final
+				// block may end the stream without it.
+				d.blockOddPad = false
+				var pad [1]byte
+				if !d.in.readRaw(pad[:]) && d.produced+int64(d.wpos-start) < d.size {
+					return d.inputError()
+				}
+			}
 		} else {
 			err = d.decodeRun(start, runEnd)
 		}

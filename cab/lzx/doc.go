@@ -1,5 +1,9 @@
 // Package lzx decodes the LZX compression method of Microsoft Cabinet
-// (MS-CAB) folders (typeCompress low nibble 3, window 2^15..2^21).
+// (MS-CAB) folders (typeCompress low nibble 3, window 2^15..2^21), and with
+// the same decoder core LZX DELTA (LZXD, [MS-PATCH]), the stream of PA19
+// binary deltas: NewDeltaReader decodes with reference data (the old file)
+// before the output and windows up to 2^25; EncodeDelta writes such
+// streams (delta.go and encode*.go say how LZXD differs).
 //
 // Contract with the cab package:
 //

@@ -28,32 +28,9 @@ type encodeOptions struct {
 	chain      int   // hash-chain depth of the match finder
 }
 
-// bitWriter packs bits MSB-first into 16-bit little-endian words.
-type bitWriter struct {
-	out   []byte
-	acc   uint64
-	nbits uint
-}
-
-func (w *bitWriter) bits(v uint32, n uint) {
-	if n == 0 {
-		return
-	}
-	w.acc = w.acc<<n | uint64(v)&(1<<n-1)
-	w.nbits += n
-	for w.nbits >= 16 {
-		word := uint16(w.acc >> (w.nbits - 16))
-		w.out = append(w.out, byte(word), byte(word>>8))
-		w.nbits -= 16
-	}
-}
-
-// align pads to a 16-bit boundary.
-func (w *bitWriter) align() {
-	if w.nbits > 0 {
-		w.bits(0, 16-w.nbits)
-	}
-}
+// bitWriter is the encoder's bit packer (encode_bits.go), so that the
+// production bit and tree writers are checked against cabextract too.
+type bitWriter = bitSink
 
 // e8Encode applies the encoder-side CALL translation to a copy of data.
 func e8Encode(data []byte, size int32) []byte {
@@ -174,89 +151,13 @@ func huffmanOnce(freq []int) []uint8 {
 	return lens
 }
 
-// canonicalCodes assigns canonical codes (shorter first, then by symbol).
-func canonicalCodes(lens []uint8) []uint32 {
-	var count [maxCodeLen + 2]uint32
-	for _, l := range lens {
-		count[l]++
-	}
-	count[0] = 0
-	var next [maxCodeLen + 2]uint32
-	code := uint32(0)
-	for l := 1; l <= maxCodeLen; l++ {
-		code = (code + count[l-1]) << 1
-		next[l] = code
-	}
-	codes := make([]uint32, len(lens))
-	for s, l := range lens {
-		if l > 0 {
-			codes[s] = next[l]
-			next[l]++
-		}
-	}
-	return codes
-}
+// canonicalCodes is the encoder's canonical code assignment.
+func canonicalCodes(lens []uint8) []uint32 { return canonical(lens, nil) }
 
-// preCode is one pretree symbol with its extra bits.
-type preCode struct {
-	sym       int
-	extra     uint32
-	extraBits uint
-	second    int // for 19: the delta symbol that follows
-	hasSecond bool
-}
-
-// writeLens codes lens[first:last] against prev with a fresh pretree and
-// updates prev.
+// writeLens codes lens[first:last] against prev with the encoder's tree
+// writer and updates prev.
 func writeLens(w *bitWriter, prev, lens []uint8, first, last int) {
-	var codes []preCode
-	delta := func(x int) int { return (int(prev[x]) - int(lens[x]) + 17) % 17 }
-	for x := first; x < last; {
-		run := 1
-		for x+run < last && lens[x+run] == lens[x] {
-			run++
-		}
-		switch {
-		case lens[x] == 0 && run >= 20:
-			n := min(run, 51)
-			codes = append(codes, preCode{sym: 18, extra: uint32(n - 20), extraBits: 5})
-			x += n
-		case lens[x] == 0 && run >= 4:
-			n := min(run, 19)
-			codes = append(codes, preCode{sym: 17, extra: uint32(n - 4), extraBits: 4})
-			x += n
-		case run >= 4 && delta(x) == delta(x+1) && delta(x) == delta(x+2) && delta(x) == delta(x+3):
-			n := 4
-			if run >= 5 && delta(x+4) == delta(x) {
-				n = 5
-			}
-			codes = append(codes, preCode{sym: 19, extra: uint32(n - 4), extraBits: 1, second: delta(x), hasSecond: true})
-			x += n
-		default:
-			codes = append(codes, preCode{sym: delta(x)})
-			x++
-		}
-	}
-	freq := make([]int, numPreSyms)
-	for _, c := range codes {
-		freq[c.sym]++
-		if c.hasSecond {
-			freq[c.second]++
-		}
-	}
-	plens := huffLengths(freq, 15)
-	pcodes := canonicalCodes(plens)
-	for _, l := range plens {
-		w.bits(uint32(l), 4)
-	}
-	for _, c := range codes {
-		w.bits(pcodes[c.sym], uint(plens[c.sym]))
-		w.bits(c.extra, c.extraBits)
-		if c.hasSecond {
-			w.bits(pcodes[c.second], uint(plens[c.second]))
-		}
-	}
-	copy(prev[first:last], lens[first:last])
+	w.putLengths(prev, lens, first, last, &encScratch{})
 }
 
 func positionSlot(formatted int) int {
@@ -274,11 +175,11 @@ func encodeLZX(data []byte, o encodeOptions) (stream []byte, frameSizes []int) {
 	toks := parse(src, o.windowBits, max(o.chain, 1))
 	w := &bitWriter{}
 	if o.e8Size != 0 {
-		w.bits(1, 1)
-		w.bits(uint32(o.e8Size)>>16, 16)
-		w.bits(uint32(o.e8Size)&0xFFFF, 16)
+		w.put(1, 1)
+		w.put(uint32(o.e8Size)>>16, 16)
+		w.put(uint32(o.e8Size)&0xFFFF, 16)
 	} else {
-		w.bits(0, 1)
+		w.put(0, 1)
 	}
 	mainSyms := numChars + posSlots[o.windowBits]*8
 	prevMain := make([]uint8, mainSyms)
@@ -310,12 +211,12 @@ func encodeLZX(data []byte, o encodeOptions) (stream []byte, frameSizes []int) {
 			w.out = append(w.out, 0)
 			oddPad = false
 		}
-		w.bits(uint32(typ), 3)
-		w.bits(uint32(size>>8), 16)
-		w.bits(uint32(size&0xFF), 8)
+		w.put(uint32(typ), 3)
+		w.put(uint32(size>>8), 16)
+		w.put(uint32(size&0xFF), 8)
 		if typ == blockUncompressed {
 			if w.nbits == 0 {
-				w.bits(0, 16)
+				w.put(0, 16)
 			} else {
 				w.align()
 			}
@@ -381,7 +282,7 @@ func encodeLZX(data []byte, o encodeOptions) (stream []byte, frameSizes []int) {
 			alignLens = huffLengths(alignFreq, 7)
 			alignCodes = canonicalCodes(alignLens)
 			for _, l := range alignLens {
-				w.bits(uint32(l), 3)
+				w.put(uint32(l), 3)
 			}
 		}
 		mainLens := huffLengths(mainFreq, 16)
@@ -394,18 +295,18 @@ func encodeLZX(data []byte, o encodeOptions) (stream []byte, frameSizes []int) {
 		writeLens(w, prevLen, lenLens, 0, numLenSyms)
 		mainCodes, lenCodes := canonicalCodes(mainLens), canonicalCodes(lenLens)
 		for i, s := range syms {
-			w.bits(mainCodes[s.main], uint(mainLens[s.main]))
+			w.put(mainCodes[s.main], uint(mainLens[s.main]))
 			if s.main >= numChars {
 				if s.length >= 0 {
-					w.bits(lenCodes[s.length], uint(lenLens[s.length]))
+					w.put(lenCodes[s.length], uint(lenLens[s.length]))
 				}
 				if s.slot >= 3 {
 					eb := uint(extraBits[s.slot])
 					if typ == blockAligned && eb >= 3 {
-						w.bits(uint32(s.extra>>3), eb-3)
-						w.bits(alignCodes[s.extra&7], uint(alignLens[s.extra&7]))
+						w.put(uint32(s.extra>>3), eb-3)
+						w.put(alignCodes[s.extra&7], uint(alignLens[s.extra&7]))
 					} else {
-						w.bits(uint32(s.extra), eb)
+						w.put(uint32(s.extra), eb)
 					}
 				}
 			}

@@ -31,8 +31,9 @@ func (d *decoder) decodeRun(frameStart, end int) error {
 	aligned := d.blockType == blockAligned
 	lenEmpty := d.lenEmpty
 	// Stream position of window position 0 of this frame, to reject
-	// matches that reach before the start of the data.
-	streamBase := int(d.produced) - frameStart
+	// matches that reach before the start of the data (in LZXD they read
+	// zeros; the stream includes the reference data).
+	streamBase := int(d.history+d.produced) - frameStart
 
 	var err error
 	for wpos < len(win) {
@@ -134,16 +135,33 @@ func (d *decoder) decodeRun(frameStart, end int) error {
 			r1 = r0
 			r0 = off
 		}
+		if length == maxMatch && d.lzxd {
+			// LZXD's extra-length escape: prefix 0, 10, 110 or 111, then
+			// 8, 10, 12 or 15 bits added to 257, 513, 1537 or 257.
+			if nbits < 18 {
+				in.bits, in.nbits, in.pos = bits, nbits, pos
+				in.refill()
+				bits, nbits, pos = in.bits, in.nbits, in.pos
+				buf = in.buf[:in.end]
+			}
+			esc := longMatchEscapes[bits>>61]
+			bits <<= esc.prefix
+			length = esc.base + int(bits>>(64-esc.extra))
+			bits <<= esc.extra
+			nbits -= esc.prefix + esc.extra
+		}
 
 		if length > len(win)-wpos {
 			err = corrupt("match runs past the end of the frame or block")
 			break
 		}
 		if off <= 0 || off > streamBase+wpos || off > len(d.win) {
-			err = corrupt("match offset %d out of range", off)
-			break
-		}
-		if src := wpos - off; src >= 0 {
+			if !d.lzxd || off <= streamBase+wpos {
+				err = corrupt("match offset %d out of range", off)
+				break
+			}
+			d.copyBeforeStart(wpos, off, length, streamBase+wpos)
+		} else if src := wpos - off; src >= 0 {
 			copyMatch(win, wpos, src, length)
 		} else {
 			// The match starts in the previous pass over the window: copy

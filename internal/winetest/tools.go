@@ -32,6 +32,7 @@ var cTools = map[string]cTool{
 	"msiquery":         {sources: []string{"msiquery.c"}, libs: []string{"-lmsi"}},
 	"msiproducts":      {sources: []string{"msiproducts.c"}, libs: []string{"-lmsi"}},
 	"msisuminfo":       {sources: []string{"msisuminfo.c"}, libs: []string{"-lmsi"}},
+	"mspatchapply":     {sources: []string{"mspatchapply.c"}, libs: []string{"-lmspatcha"}},
 	"wexit":            {sources: []string{"wexit.c"}},
 	"bcryptprimitives": {sources: []string{"bcryptprimitives.c", "bcryptprimitives.def"}, libs: []string{"-ladvapi32"}, dll: true},
 }
