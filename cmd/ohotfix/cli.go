@@ -48,7 +48,7 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 		// ohotfix can do.
 		Commands: []*cli.Command{
 			runCommand(), checkCommand(), versionCommand(),
-			cabCommand(), msiCommand(), patchCommand(), adminCommand(), packCommand(), watsonCommand(),
+			cabCommand(), msiCommand(), patchCommand(), adminCommand(), packCommand(), deltaCommand(), watsonCommand(),
 		},
 	}
 	for _, cmd := range app.Commands {

@@ -251,4 +251,3 @@ func deltaInfo(c *cli.Context) error {
 	return nil
 }
 
-func init() { registerCommand(deltaCommand) }

@@ -13,7 +13,6 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/ohotfix/ohotfix/bootstrap"
 	"github.com/ohotfix/ohotfix/exitcode"
 )
 
@@ -25,7 +24,7 @@ func runDelta(t *testing.T, args ...string) (string, string, exitcode.Code) {
 	var out, errb bytes.Buffer
 	app := newApp(strings.NewReader(""), &out, &errb)
 	app.ExitErrHandler = func(*cli.Context, error) {}
-	norm, err := bootstrap.NormalizeArgs(append([]string{"ohotfix", "delta"}, args...), commandSpec(app.Flags, app.Commands))
+	norm, err := normalizeArgs(append([]string{"ohotfix", "delta"}, args...), commandSpec(app.Flags, app.Commands))
 	if err == nil {
 		err = classify(app.Run(norm))
 	}

@@ -78,6 +78,7 @@ type inspection struct {
 	Pairs        []pairInfo        `json:"pairs"`
 	Media        []patch.Media     `json:"media"`
 	Cabinets     []patch.Cabinet   `json:"cabinets"`
+	Deltas       []patchDelta      `json:"deltas"`
 	Files        []patch.File      `json:"files,omitempty"`
 }
 
@@ -166,6 +167,17 @@ func inspectPatch(path string, p *patch.Patch, db *msi.Database, withFiles bool)
 	if in.Cabinets, err = p.Cabinets(db); err != nil {
 		return nil, err
 	}
+	if files, _, err := p.Deltas(nil); err == nil {
+		for _, f := range files {
+			d := patchDelta{Pair: f.Pair, File: f.File, Sequence: f.Sequence, PatchSize: f.PatchSize, NonVital: f.Attributes&patch.NonVital != 0}
+			if f.HeaderErr != nil {
+				d.HeaderError = f.HeaderErr.Error()
+			} else if f.Header != nil {
+				d.NewSize, d.OldFiles = f.Header.NewSize, len(f.Header.Old)
+			}
+			in.Deltas = append(in.Deltas, d)
+		}
+	}
 	if withFiles {
 		if in.Files, err = p.Files(db); err != nil {
 			return nil, err
@@ -183,6 +195,7 @@ func (in *inspection) emptyListsNotNull() {
 	in.Pairs = nonNil(in.Pairs)
 	in.Media = nonNil(in.Media)
 	in.Cabinets = nonNil(in.Cabinets)
+	in.Deltas = nonNil(in.Deltas)
 	if in.Metadata == nil {
 		in.Metadata = map[string]string{}
 	}
@@ -286,6 +299,13 @@ func printInspection(w io.Writer, in *inspection) {
 	for _, cb := range in.Cabinets {
 		fmt.Fprintf(w, "Cabinet %s: %d bytes, %d members, %s\n", cb.Name, cb.Size, cb.Members, cb.Compression)
 	}
+	for _, d := range in.Deltas {
+		what := fmt.Sprintf("rebuilds %d bytes from %d old file(s)", d.NewSize, d.OldFiles)
+		if d.HeaderError != "" {
+			what = "header unreadable: " + d.HeaderError
+		}
+		fmt.Fprintf(w, "Delta %s (%s): %d bytes, sequence %d, %s\n", d.File, d.Pair, d.PatchSize, d.Sequence, what)
+	}
 	if in.Files != nil {
 		fmt.Fprintln(w, "Files delivered")
 		for _, f := range in.Files {
@@ -356,4 +376,16 @@ func patchCreate(c *cli.Context) error {
 		fmt.Fprintf(c.App.Writer, "  %s (%s)\n", k, state)
 	}
 	return nil
+}
+
+// patchDelta is one binary delta (Patch table row) as inspect shows it.
+type patchDelta struct {
+	Pair        string `json:"pair"`
+	File        string `json:"file"`
+	Sequence    int    `json:"sequence"`
+	PatchSize   int    `json:"patch_size"`
+	NonVital    bool   `json:"non_vital,omitempty"`
+	NewSize     int64  `json:"new_size,omitempty"`
+	OldFiles    int    `json:"old_files,omitempty"`
+	HeaderError string `json:"header_error,omitempty"`
 }
