@@ -32,6 +32,12 @@ type Command struct {
 // error naming every alternative and the package.
 func (c Command) Find() (string, error) {
 	for _, name := range c.Names {
+		if filepath.IsAbs(name) { // a file a package installs (an Ansible collection's), not a command
+			if _, err := os.Stat(name); err == nil {
+				return name, nil
+			}
+			continue
+		}
 		if p, err := exec.LookPath(name); err == nil {
 			return p, nil
 		}
