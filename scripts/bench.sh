@@ -42,4 +42,5 @@ fi
 exec >&- 2>&-
 wait # for tee
 echo '```' >>"$tmp"
+chmod 644 "$tmp"
 mv "$tmp" "$out"
