@@ -3,12 +3,55 @@
 package main
 
 import (
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"golang.org/x/term"
+
 	"github.com/ohotfix/ohotfix/bootstrap"
 	"github.com/ohotfix/ohotfix/installer"
 	"github.com/ohotfix/ohotfix/installer/windows"
 )
 
-// newClientBackend drives Windows Installer (msi.dll) for client updates.
-func newClientBackend(*bootstrap.Config, *bootstrap.Logs, bool) (installer.Backend, error) {
-	return windows.NewUnsupported(), nil
+// newClientBackend drives Windows Installer (msi.dll) for client updates,
+// with the UI and log levels of ohotfix.ini, its log written into the run's
+// _Msi.log, and a 1618 from msi.dll retried for InstallerWaitSeconds.
+func newClientBackend(cfg *bootstrap.Config, logs *bootstrap.Logs, _ bool) (installer.Backend, error) {
+	opts := windows.Options{
+		UILevel:        cfg.MsiUILevel,
+		LogLevel:       cfg.MsiLogLevel,
+		Wait:           time.Duration(cfg.InstallerWaitSeconds) * time.Second,
+		FeatureToCheck: cfg.FeatureToCheck,
+	}
+	if logs != nil {
+		opts.LogPath = logs.Msi
+	}
+	// A progress bar only where a person watches a console; nothing in
+	// quiet mode or into redirected output.
+	if !cfg.Quiet() && term.IsTerminal(int(os.Stdout.Fd())) {
+		opts.Progress = consoleProgress(os.Stdout)
+	}
+	return windows.New(opts)
+}
+
+// consoleProgress draws Windows Installer's progress as one line that
+// rewrites itself: [#####.....]  42%  InstallFiles.
+func consoleProgress(w *os.File) func(windows.Progress) {
+	last := -1
+	lastAction := ""
+	return func(p windows.Progress) {
+		pct := p.Percent()
+		if pct == last && p.Action == lastAction {
+			return
+		}
+		last, lastAction = pct, p.Action
+		const width = 30
+		n := pct * width / 100
+		fmt.Fprintf(w, "\r[%s%s] %3d%%  %-30.30s", strings.Repeat("#", n), strings.Repeat(".", width-n), pct, p.Action)
+		if pct == 100 {
+			fmt.Fprintln(w)
+		}
+	}
 }
