@@ -108,6 +108,7 @@ func runAction(c *cli.Context) error {
 			fmt.Fprintf(c.App.Writer, "%s: the update was applied successfully.\n", title)
 		}
 	}
+	showFinalMessage(s.Config, res) // a double-clicked run: success or failure in a box
 	if res.Code() == exitcode.Success {
 		return nil
 	}

@@ -37,20 +37,21 @@ func newClientBackend(cfg *bootstrap.Config, logs *bootstrap.Logs, _ bool) (inst
 }
 
 // consoleProgress draws Windows Installer's progress as one line that
-// rewrites itself: [#####.....]  42%  InstallFiles.
+// rewrites itself: [#####.....]  42%  InstallFiles. The line ends once the
+// bar is full; later messages (Windows Installer restarts the bar for some
+// actions) wait until it moves back below full.
 func consoleProgress(w *os.File) func(windows.Progress) {
-	last := -1
-	lastAction := ""
+	last, lastAction, full := -1, "", false
 	return func(p windows.Progress) {
 		pct := p.Percent()
-		if pct == last && p.Action == lastAction {
+		if full && pct == 100 || pct == last && p.Action == lastAction {
 			return
 		}
-		last, lastAction = pct, p.Action
+		last, lastAction, full = pct, p.Action, pct == 100
 		const width = 30
 		n := pct * width / 100
 		fmt.Fprintf(w, "\r[%s%s] %3d%%  %-30.30s", strings.Repeat("#", n), strings.Repeat(".", width-n), pct, p.Action)
-		if pct == 100 {
+		if full {
 			fmt.Fprintln(w)
 		}
 	}
