@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -32,9 +33,13 @@ type clientRig struct {
 	updates string // host path of C:\updates
 	exe     string // host path of C:\updates\ohotfix.exe
 	stdout  string // of the last run alone
+	// display, when set, is the X display Windows programs must share:
+	// every process of the session needs it, or user32 falls back to the
+	// null driver.
+	display string
 }
 
-func newClientRig(t *testing.T, msiPath string) *clientRig {
+func newClientRig(t *testing.T, msiPath string, props ...string) *clientRig {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("Wine test skipped in -short mode")
@@ -46,7 +51,7 @@ func newClientRig(t *testing.T, msiPath string) *clientRig {
 	}
 	exe := winetest.BuildWindowsExe(t, ".")
 	p := winetest.NewPrefix(t)
-	if code, log, err := p.Msiexec("/i", p.WinPath(msiPath)); err != nil || code != 0 {
+	if code, log, err := p.Msiexec(append([]string{"/i", p.WinPath(msiPath)}, props...)...); err != nil || code != 0 {
 		t.Fatalf("msiexec /i v1: exit %d, %v\n%s", code, err, tail(log, 2000))
 	}
 	r := &clientRig{p: p, fx: fx, updates: p.Path(`C:\updates`)}
@@ -171,8 +176,43 @@ func TestClientPatchUnderWine(t *testing.T) {
 	}
 	patchCode := strings.ToUpper(bootstrap.ReadPatchInfo(r.fx.patch).PatchCode)
 
+	// Detection through msi.dll: the product, its typed feature states.
+	out, code, _ := r.run(t, "FeatureToCheck=Docs\n", "check", "--json")
+	var plan struct {
+		Inventory struct {
+			Engine  string `json:"engine_version"`
+			Targets []struct {
+				Code     string `json:"product_code"`
+				Version  string `json:"product_version"`
+				Context  string `json:"context"`
+				SID      string `json:"user_sid"`
+				Package  string `json:"local_package"`
+				Features []struct {
+					Name      string `json:"name"`
+					Installed bool   `json:"installed"`
+					State     string `json:"state"`
+				} `json:"features"`
+			} `json:"targets"`
+		} `json:"inventory"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &plan); err != nil || code != 0 {
+		t.Fatalf("check --json: exit %d, %v\n%s", code, err, out)
+	}
+	inv := plan.Inventory
+	if inv.Engine != "4.5.6001" || len(inv.Targets) != 1 {
+		t.Fatalf("inventory: %+v", inv)
+	}
+	tg := inv.Targets[0]
+	// The demo package sets no ALLUSERS: msiexec /i installs it per user.
+	if tg.Code != demoProductCode || tg.Version != "1.0.0" || tg.Context != "user-unmanaged" || !strings.HasPrefix(tg.SID, "S-1-5-") || !strings.HasPrefix(strings.ToLower(tg.Package), `c:\windows\installer\`) {
+		t.Errorf("target: %+v", tg)
+	}
+	if got := fmt.Sprint(tg.Features); got != "[{Docs true local} {Main true local}]" {
+		t.Errorf("features (MsiQueryFeatureStateW): %s", got)
+	}
+
 	// Refusals change nothing.
-	out, code, _ := r.run(t, "MinProductVersion=1.0.5\n", "/q")
+	out, code, _ = r.run(t, "MinProductVersion=1.0.5\n", "/q")
 	if code != 1642 || !sameTree(r.installed(t), v1) || len(r.appliedPatches(t)) != 0 {
 		t.Fatalf("MinProductVersion above v1: exit %d (want 1642, unchanged)\n%s", code, out)
 	}
@@ -242,37 +282,13 @@ func decodeLogText(b []byte) string { return strings.ReplaceAll(string(b), "\x00
 // ohotfix wait InstallerWaitSeconds and exit 1618 with nothing changed; one
 // that ends during the wait lets the run proceed and patch.
 func TestClientWaitsForMSIExecute(t *testing.T) {
-	r := newClientRig(t, "")
-	holder := winetest.BuildWindowsExe(t, "./testdata/msiexecholder")
+	r := newClientRig(t, "", "ALLUSERS=1") // per machine: the other context
 	v1, v2 := r.sourceTree("v1"), r.sourceTree("v2")
-	scratch := r.p.Path(`C:\updates`)
-
-	hold := func(seconds int, tag string) (release func(), done chan struct{}) {
-		ready := filepath.Join(scratch, "ready-"+tag)
-		rel := filepath.Join(scratch, "release-"+tag)
-		done = make(chan struct{})
-		go func() {
-			defer close(done)
-			ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-			defer cancel()
-			out, errOut, code, err := r.p.Run(ctx, holder, fmt.Sprint(seconds), r.p.WinPath(ready), r.p.WinPath(rel))
-			if err != nil || code != 0 {
-				t.Errorf("msiexecholder: exit %d %v %s %s", code, err, out, errOut)
-			}
-		}()
-		for i := 0; ; i++ {
-			if _, err := os.Stat(ready); err == nil {
-				break
-			}
-			if i > 600 {
-				t.Fatal("msiexecholder never took Global\\_MSIExecute")
-			}
-			time.Sleep(100 * time.Millisecond)
-		}
-		return func() { os.WriteFile(rel, nil, 0o644) }, done
+	if _, code, _ := r.run(t, "", "check", "--json"); code != 0 || !strings.Contains(r.stdout, `"context": "machine"`) {
+		t.Fatalf("check: exit %d; the ALLUSERS=1 install is not seen per machine:\n%s", code, r.stdout)
 	}
 
-	release, done := hold(120, "a")
+	release, done := r.holdMSIExecute(t, 120, "a")
 	out, code, took := r.run(t, "InstallerWaitSeconds=3\n", "/q")
 	release()
 	<-done
@@ -285,7 +301,7 @@ func TestClientWaitsForMSIExecute(t *testing.T) {
 		t.Errorf("the log does not name what it waited for:\n%s", tail(string(mainText), 2000))
 	}
 
-	_, done = hold(4, "b") // ends by itself during the wait
+	_, done = r.holdMSIExecute(t, 4, "b") // ends by itself during the wait
 	out, code, took = r.run(t, "InstallerWaitSeconds=120\n", "/q")
 	<-done
 	if code != 0 && code != 3010 {
@@ -338,6 +354,15 @@ func TestClientCheckNamesNestedInstall(t *testing.T) {
 	if w := strings.Join(plan.Inventory.Warnings, "\n"); !strings.Contains(w, "InstallRuntimeNested") || !strings.Contains(w, "KB 822454") {
 		t.Errorf("warnings: %s", w)
 	}
+	// A run logs the same warning before the gate refuses the patch.
+	if _, code, _ := r.run(t, "MinProductVersion=1.0.5\n", "/q"); code != 1642 {
+		t.Errorf("run: exit %d, want 1642", code)
+	}
+	mainLog, _ := r.latestLogPair(t)
+	text, _ := os.ReadFile(mainLog)
+	if !strings.Contains(string(text), "WARN") || !strings.Contains(string(text), "custom action InstallRuntimeNested (type 23") {
+		t.Errorf("the run's log does not warn about the nested installation:\n%s", tail(string(text), 2000))
+	}
 }
 
 // addNestedInstall copies the package at src to dst with a type-23 custom
@@ -379,4 +404,43 @@ func addNestedInstall(t *testing.T, src, dst string) {
 	if err := db.Commit(); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// holdMSIExecute starts msiexecholder, which owns Global\_MSIExecute for
+// seconds (or until release is called), and returns once it does; done is
+// closed when the holder has ended.
+func (r *clientRig) holdMSIExecute(t *testing.T, seconds int, tag string) (release func(), done chan struct{}) {
+	t.Helper()
+	holder := winetest.BuildWindowsExe(t, "./testdata/msiexecholder")
+	ready := filepath.Join(r.updates, "ready-"+tag)
+	rel := filepath.Join(r.updates, "release-"+tag)
+	done = make(chan struct{})
+	go func() {
+		defer close(done)
+		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+		defer cancel()
+		args := []string{fmt.Sprint(seconds), r.p.WinPath(ready), r.p.WinPath(rel)}
+		if r.display != "" {
+			cmd := exec.CommandContext(ctx, "wine", append([]string{holder}, args...)...)
+			cmd.Env = append(r.p.Env(), "DISPLAY="+r.display)
+			if out, err := cmd.CombinedOutput(); err != nil {
+				t.Errorf("msiexecholder: %v %s", err, out)
+			}
+			return
+		}
+		out, errOut, code, err := r.p.Run(ctx, holder, args...)
+		if err != nil || code != 0 {
+			t.Errorf("msiexecholder: exit %d %v %s %s", code, err, out, errOut)
+		}
+	}()
+	for i := 0; ; i++ {
+		if _, err := os.Stat(ready); err == nil {
+			break
+		}
+		if i > 600 {
+			t.Fatal("msiexecholder never took Global\\_MSIExecute")
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	return func() { os.WriteFile(rel, nil, 0o644) }, done
 }

@@ -20,7 +20,8 @@ import (
 // TestMessageBoxesAsAPersonSeesThem double-clicks ohotfix.exe, as far as a
 // test can: under Xvfb (no window manager), `wine start /wait /unix` gives it
 // a console of its own, so a normal-UI run talks in message boxes titled
-// MessageTitle. The test photographs each box (the PNGs are kept in
+// MessageTitle. The test photographs each box (Retry / Cancel while another
+// installation holds Global\_MSIExecute, failure, success) (the PNGs are kept in
 // $OHOTFIX_ARTIFACTS, default <temp>/ohotfix-artifacts), presses Return
 // and checks the exit code: success after patching, failure for a refused
 // patch.
@@ -30,6 +31,7 @@ func TestMessageBoxesAsAPersonSeesThem(t *testing.T) {
 	requireTool(t, "xdotool", "xdotool")
 	r := newClientRig(t, "")
 	display := startXvfb(t)
+	r.display = display
 	env := append(r.p.Env(), "DISPLAY="+display)
 	// The prefix was booted headless; restart its session inside this X
 	// server, or user32 stays on the null display driver.
@@ -50,7 +52,7 @@ func TestMessageBoxesAsAPersonSeesThem(t *testing.T) {
 	os.MkdirAll(artifacts, 0o755)
 	wexit := winetest.ToolPath(t, "wexit")
 
-	doubleClick := func(ini, title, shot string) int {
+	doubleClick := func(ini, title, shot, answer string) int {
 		t.Helper()
 		text := "[OHotfix]\r\nIsNormalUpdate=1\r\nOHotfixUILevel=n\r\nMsiUILevel=n\r\nShowSuccessDialog=1\r\nMessageTitle=" + title + "\r\n" + ini
 		os.WriteFile(filepath.Join(r.updates, "ohotfix.ini"), []byte(text), 0o644)
@@ -74,10 +76,10 @@ func TestMessageBoxesAsAPersonSeesThem(t *testing.T) {
 		}
 		checkScreenshot(t, png)
 		t.Logf("screenshot of the %q box: %s", title, png)
-		key := exec.Command("xdotool", "windowfocus", "--sync", win, "key", "Return")
+		key := exec.Command("xdotool", "windowfocus", "--sync", win, "key", answer)
 		key.Env = append(os.Environ(), "DISPLAY="+display)
 		if o, err := key.CombinedOutput(); err != nil {
-			t.Fatalf("xdotool key Return: %v %s", err, o)
+			t.Fatalf("xdotool key %s: %v %s", answer, err, o)
 		}
 		select {
 		case <-done:
@@ -92,10 +94,20 @@ func TestMessageBoxesAsAPersonSeesThem(t *testing.T) {
 		return n
 	}
 
-	if code := doubleClick("MinProductVersion=1.0.5\r\n", "Contoso Update Failed", "msgbox-failure"); code != 1642 {
+	// Another installation runs: Retry / Cancel; Escape cancels (1602).
+	release, held := r.holdMSIExecute(t, 120, "box")
+	if code := doubleClick("InstallerWaitSeconds=120\r\n", "Contoso Update Busy", "msgbox-busy", "Escape"); code != 1602 {
+		t.Errorf("busy box, Cancel: exit %d, want 1602", code)
+	}
+	release()
+	<-held
+	if !sameTree(r.installed(t), r.sourceTree("v1")) {
+		t.Error("a cancelled run changed the product")
+	}
+	if code := doubleClick("MinProductVersion=1.0.5\r\n", "Contoso Update Failed", "msgbox-failure", "Return"); code != 1642 {
 		t.Errorf("failure box: exit %d, want 1642", code)
 	}
-	if code := doubleClick("", "Contoso Update", "msgbox-success"); code != 0 && code != 3010 {
+	if code := doubleClick("", "Contoso Update", "msgbox-success", "Return"); code != 0 && code != 3010 {
 		t.Errorf("success box: exit %d, want 0 or 3010", code)
 	}
 	if !sameTree(r.installed(t), r.sourceTree("v2")) {
@@ -139,9 +151,10 @@ func waitForWindow(t *testing.T, env []string, title string, done chan error) st
 	}
 	deadline := time.Now().Add(90 * time.Second)
 	for time.Now().Before(deadline) {
-		cmd := exec.Command("xdotool", "search", "--name", "^"+title+"$")
+		cmd := exec.Command("xdotool", "search", "--onlyvisible", "--name", "^"+title+"$")
 		cmd.Env = append(os.Environ(), display)
 		if out, err := cmd.Output(); err == nil && len(strings.Fields(string(out))) > 0 {
+			time.Sleep(time.Second) // mapped; let Wine paint it and take input
 			return strings.Fields(string(out))[0]
 		}
 		select {

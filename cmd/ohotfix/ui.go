@@ -38,7 +38,8 @@ const (
 
 // finalMessage is the box that ends a run, if any: success (when
 // ShowSuccessDialog=1 and something was applied) or failure with the reason
-// and the log. ok is false when no box is due.
+// and the log (not after the person cancelled). ok is false when no box is
+// due.
 func finalMessage(cfg *bootstrap.Config, res *bootstrap.Result) (kind boxKind, text string, ok bool) {
 	code := res.Code()
 	if code.IsSuccess() {
@@ -50,6 +51,9 @@ func finalMessage(cfg *bootstrap.Config, res *bootstrap.Result) (kind boxKind, t
 			text += "\n\nRestart the computer to finish installing it."
 		}
 		return boxInfo, text, true
+	}
+	if code == exitcode.UserCancelled {
+		return 0, "", false // the person's own choice needs no box
 	}
 	text = "The update could not be applied."
 	if res.Reason != "" {
@@ -80,19 +84,23 @@ func showFinalMessage(cfg *bootstrap.Config, res *bootstrap.Result) bool {
 	if !ok {
 		return false
 	}
-	messageBox(dialogTitle(cfg), text, kind)
-	return true
+	_, shown := messageBox(dialogTitle(cfg), text, kind)
+	return shown
 }
 
 // busyPrompt is the lock's OnBusy in message-box mode: Retry keeps
-// waiting (the lock tries again), Cancel stops the run (1602).
+// waiting (the lock tries again), Cancel stops the run (1602). A box that
+// cannot be shown cancels nothing: the wait goes on and asks again.
 func busyPrompt(cfg *bootstrap.Config) func(lock.Busy) bool {
 	return func(b lock.Busy) bool {
-		return messageBox(dialogTitle(cfg), busyText(b), boxRetry)
+		retry, shown := messageBox(dialogTitle(cfg), busyText(b), boxRetry)
+		return retry || !shown
 	}
 }
 
-// askRestartBox is the /promptrestart question as a Yes / No box.
+// askRestartBox is the /promptrestart question as a Yes / No box; a box
+// that cannot be shown answers No (nobody agreed to a restart).
 func askRestartBox(cfg *bootstrap.Config, question string) bool {
-	return messageBox(dialogTitle(cfg), question, boxQuestion)
+	yes, _ := messageBox(dialogTitle(cfg), question, boxQuestion)
+	return yes
 }

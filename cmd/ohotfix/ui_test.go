@@ -41,6 +41,9 @@ func TestFinalMessageTexts(t *testing.T) {
 			t.Errorf("failure box lacks %q: %q", s, text)
 		}
 	}
+	if _, _, ok := finalMessage(cfg, &bootstrap.Result{ExitCode: 1602}); ok {
+		t.Error("a run the person cancelled needs no failure box")
+	}
 	if _, _, ok := finalMessage(cfg, &bootstrap.Result{}); ok {
 		t.Error("nothing applied, nothing failed: no box is due")
 	}

@@ -39,11 +39,13 @@ const (
 	idOK              = 1
 	idRetry           = 4
 	idYes             = 6
+	idContinue        = 11 // the highest button id
 )
 
-// messageBox shows a modal box and reports whether the person chose the
-// affirmative button (OK, Retry, Yes).
-func messageBox(title, text string, kind boxKind) bool {
+// messageBox shows a modal box; yes reports whether the person chose the
+// affirmative button (OK, Retry, Yes), shown whether the box could be
+// shown at all (MessageBoxW fails, e.g., while the desktop is not ready).
+func messageBox(title, text string, kind boxKind) (yes, shown bool) {
 	flags := uintptr(mbSetForeground | mbTopMost)
 	switch kind {
 	case boxInfo:
@@ -58,5 +60,9 @@ func messageBox(title, text string, kind boxKind) bool {
 	t16, _ := windows.UTF16PtrFromString(strings.ReplaceAll(title, "\x00", ""))
 	m16, _ := windows.UTF16PtrFromString(strings.ReplaceAll(text, "\x00", ""))
 	r, _, _ := procMessageBoxW.Call(0, uintptr(unsafe.Pointer(m16)), uintptr(unsafe.Pointer(t16)), flags)
-	return r == idOK || r == idRetry || r == idYes
+	id := int32(r)
+	if id < idOK || id > idContinue {
+		return false, false
+	}
+	return id == idOK || id == idRetry || id == idYes, true
 }

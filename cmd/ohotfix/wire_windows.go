@@ -26,7 +26,7 @@ func newClientBackend(cfg *bootstrap.Config, logs *bootstrap.Logs, _ bool) (inst
 		FeatureToCheck: cfg.FeatureToCheck,
 	}
 	if logs != nil {
-		opts.LogPath = logs.Msi
+		opts.LogPath, opts.Log = logs.Msi, logs.Log
 	}
 	// A progress bar only where a person watches a console; nothing in
 	// quiet mode or into redirected output.

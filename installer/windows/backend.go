@@ -40,6 +40,9 @@ type Options struct {
 	// Progress receives Windows Installer's progress while a patch is
 	// applied (nil: no external UI handler is installed).
 	Progress func(Progress)
+	// Log receives Inventory's warnings (nested installations, unreadable
+	// cached packages) as they are found; nil = not logged here.
+	Log *zap.Logger
 }
 
 // Backend patches installed products through Windows Installer. It
@@ -95,6 +98,11 @@ func (b *Backend) Inventory(ctx context.Context, patches []installer.PatchInfo) 
 		t, warnings := b.target(ctx, p)
 		inv.Targets = append(inv.Targets, t)
 		inv.Warnings = append(inv.Warnings, warnings...)
+	}
+	if b.opts.Log != nil {
+		for _, w := range inv.Warnings {
+			b.opts.Log.Warn("warning: " + w)
+		}
 	}
 	return inv, ctx.Err()
 }

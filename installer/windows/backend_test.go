@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
 
 	"github.com/ohotfix/ohotfix/exitcode"
 	"github.com/ohotfix/ohotfix/installer"
@@ -51,7 +52,9 @@ func inventoryFake(t *testing.T) *fakeMSI {
 
 func TestInventoryClient(t *testing.T) {
 	f := inventoryFake(t)
-	b := NewWithAPI(f, Options{FeatureToCheck: "Extras"})
+	logged := &strings.Builder{}
+	b := NewWithAPI(f, Options{FeatureToCheck: "Extras", Log: zap.New(zapcore.NewCore(
+		zapcore.NewConsoleEncoder(zap.NewDevelopmentEncoderConfig()), zapcore.AddSync(logged), zap.WarnLevel))})
 	inv, err := b.Inventory(context.Background(), []installer.PatchInfo{
 		{File: "p1.msp", Targets: []string{strings.ToLower(prodA), prodB}},
 		{File: "bad.msp", OpenError: "unreadable"},
@@ -99,6 +102,9 @@ func TestInventoryClient(t *testing.T) {
 	} {
 		if !strings.Contains(all, s) {
 			t.Errorf("warnings lack %q:\n%s", s, all)
+		}
+		if !strings.Contains(logged.String(), s) {
+			t.Errorf("the log lacks the warning %q:\n%s", s, logged)
 		}
 	}
 }
