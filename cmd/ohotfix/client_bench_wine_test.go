@@ -24,8 +24,8 @@ func TestClientBenchVsMsiexec(t *testing.T) {
 	ohotfix := func() time.Duration {
 		r := newClientRig(t, "")
 		out, code, took := r.run(t, "", "/q")
-		if code != 0 && code != 3010 {
-			t.Fatalf("ohotfix.exe /q: exit %d\n%s", code, out)
+		if code != 0 && code != 3010 || !sameTree(r.installed(t), r.sourceTree("v2")) {
+			t.Fatalf("ohotfix.exe /q: exit %d, or the product is not at v2\n%s", code, out)
 		}
 		return took
 	}
