@@ -28,6 +28,9 @@ type MSI interface {
 	// ApplyMultiplePatches is MsiApplyMultiplePatchesW(patches, product,
 	// properties).
 	ApplyMultiplePatches(patches, product, properties string) uint32
+	// UserSID is the SID of the user this process runs as: per-user
+	// products of other users are theirs to patch, in their session.
+	UserSID() string
 }
 
 // Product is one installed product as MsiEnumProductsExW reports it.

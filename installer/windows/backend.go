@@ -89,7 +89,10 @@ func (b *Backend) Inventory(ctx context.Context, patches []installer.PatchInfo) 
 		if !wanted[code] {
 			continue
 		}
-		refs := products[code]
+		refs := b.patchable(code, products[code], inv)
+		if len(refs) == 0 {
+			continue
+		}
 		p := refs[0]
 		for _, other := range refs[1:] {
 			inv.Warnings = append(inv.Warnings, fmt.Sprintf("product %s is also installed in the %s context (user %s); this run patches the %s installation",
@@ -131,6 +134,24 @@ func (b *Backend) products(ctx context.Context) (map[string][]Product, error) {
 		slices.SortStableFunc(refs, func(a, b Product) int { return rank[a.Context] - rank[b.Context] })
 	}
 	return out, nil
+}
+
+// patchable keeps the installations of a product this process can patch:
+// per machine, or per user for the user it runs as. Another user's per-user
+// installation is said in a warning and left alone (Windows Installer
+// patches it in that user's session). An unknown own SID keeps everything.
+func (b *Backend) patchable(code string, refs []Product, inv *installer.Inventory) []Product {
+	me := b.api.UserSID()
+	var out []Product
+	for _, p := range refs {
+		if p.Context == contextMachine || me == "" || strings.EqualFold(p.UserSID, me) {
+			out = append(out, p)
+			continue
+		}
+		inv.Warnings = append(inv.Warnings, fmt.Sprintf("product %s is installed for another user (%s, %s context); "+
+			"this run cannot patch that installation: run the update as that user", p.Code, p.UserSID, contextName(p.Context)))
+	}
+	return out
 }
 
 // target gathers what Detect needs of one installed product.

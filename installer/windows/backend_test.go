@@ -21,22 +21,24 @@ const (
 	prodA = "{AAAAAAAA-0000-0000-0000-000000000001}"
 	prodB = "{BBBBBBBB-0000-0000-0000-000000000002}"
 	prodC = "{CCCCCCCC-0000-0000-0000-000000000003}"
-	patch = "{99999999-0000-0000-0000-000000000009}"
+	prodD = "{DDDDDDDD-0000-0000-0000-000000000004}"
 )
 
 // inventoryFake: A per machine (with a type-23 custom action in its cached
-// package) and also per user for another user, B per user only, C
-// installed but targeted by no patch.
+// package) and also per user, B per user only, C installed but targeted by
+// no patch, D installed for another user only.
 func inventoryFake(t *testing.T) *fakeMSI {
 	f := newFake()
 	pkg := writePackage(t, []string{"Docs", "Main", "Tools"}, []customActionRow{
 		{name: "InstallRuntime", typ: 23, table: "InstallExecuteSequence", sequence: 4000, cond: "0"},
 	})
+	f.sid = "S-1-5-21-1"
 	f.products = []Product{
 		{Code: prodC, Context: contextMachine},
 		{Code: prodB, Context: contextUserUnmanaged, UserSID: "S-1-5-21-1"},
 		{Code: prodA, Context: contextMachine},
-		{Code: strings.ToLower(prodA), Context: contextUserManaged, UserSID: "S-1-5-21-2"},
+		{Code: strings.ToLower(prodA), Context: contextUserManaged, UserSID: "S-1-5-21-1"},
+		{Code: prodD, Context: contextUserUnmanaged, UserSID: "S-1-5-21-2"}, // another user's
 	}
 	f.info[prodA+"/machine"] = map[string]string{"ProductName": "Contoso A", "VersionString": "1.0.0",
 		"InstallLocation": `C:\Program Files\A\`, "LocalPackage": pkg}
@@ -56,7 +58,7 @@ func TestInventoryClient(t *testing.T) {
 	b := NewWithAPI(f, Options{FeatureToCheck: "Extras", Log: zap.New(zapcore.NewCore(
 		zapcore.NewConsoleEncoder(zap.NewDevelopmentEncoderConfig()), zapcore.AddSync(logged), zap.WarnLevel))})
 	inv, err := b.Inventory(context.Background(), []installer.PatchInfo{
-		{File: "p1.msp", Targets: []string{strings.ToLower(prodA), prodB}},
+		{File: "p1.msp", Targets: []string{strings.ToLower(prodA), prodB, prodD}},
 		{File: "bad.msp", OpenError: "unreadable"},
 	})
 	if err != nil {
@@ -66,7 +68,7 @@ func TestInventoryClient(t *testing.T) {
 		t.Errorf("mode %q engine %q", inv.Mode, inv.EngineVersion)
 	}
 	if len(inv.Targets) != 2 {
-		t.Fatalf("targets: %+v (want A and B, not the untargeted C)", inv.Targets)
+		t.Fatalf("targets: %+v (want A and B, not the untargeted C nor another user's D)", inv.Targets)
 	}
 	a, bt := inv.Targets[0], inv.Targets[1]
 	if a.Code != prodA || a.Name != "Contoso A" || a.Version != "1.0.0" || a.Path != `C:\Program Files\A\` ||
@@ -97,7 +99,8 @@ func TestInventoryClient(t *testing.T) {
 	all := strings.Join(inv.Warnings, "\n")
 	for _, s := range []string{
 		"custom action InstallRuntime (type 23", "KB 822454", // the nested installation, explained
-		"also installed in the user-managed context (user S-1-5-21-2); this run patches the machine installation",
+		"also installed in the user-managed context (user S-1-5-21-1); this run patches the machine installation",
+		prodD + " is installed for another user (S-1-5-21-2, user-unmanaged context)",
 		prodB + ": cannot read its cached package", // B's package is missing: said, not fatal
 	} {
 		if !strings.Contains(all, s) {

@@ -29,6 +29,8 @@ type fakeMSI struct {
 	results  []uint32
 	logLines string
 	logPath  string
+	// sid is the user the fake process runs as.
+	sid string
 	// progress messages sent to the external UI handler during apply.
 	messages []fakeMessage
 	handler  func(uint32, string) int32
@@ -127,3 +129,5 @@ func (f *fakeMSI) ApplyMultiplePatches(patches, product, properties string) uint
 	r := f.results[min(len(f.applyCalls)-1, len(f.results)-1)]
 	return r
 }
+
+func (f *fakeMSI) UserSID() string { return f.sid }

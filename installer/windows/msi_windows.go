@@ -183,3 +183,11 @@ func (systemMSI) SetExternalUI(handler func(kind uint32, message string) int32, 
 	}
 	procMsiSetExternalUIW.Call(uiCallback, uintptr(filter), 0)
 }
+
+func (systemMSI) UserSID() string {
+	u, err := windows.GetCurrentProcessToken().GetTokenUser()
+	if err != nil {
+		return ""
+	}
+	return u.User.Sid.String()
+}
