@@ -191,3 +191,8 @@ func (systemMSI) UserSID() string {
 	}
 	return u.User.Sid.String()
 }
+
+// Preload loads msi.dll in the background of whatever the caller does next
+// (reading the command line, ohotfix.ini, opening logs): loading it and the
+// DLLs it imports is a large part of a small patch's run.
+func Preload() { go msiDLL.Load() }
