@@ -305,8 +305,9 @@ func (b *Backend) outcome(r uint32, s installer.Step, tries int, took time.Durat
 		return installer.Outcome{Code: exitcode.RebootInitiated, RebootNeeded: true, Message: "applied by Windows Installer, which started a restart"}
 	case errAlreadyRunning:
 		return installer.Outcome{Code: exitcode.AlreadyRunning, InnerError: int(r), Message: fmt.Sprintf(
-			"another installation is in progress: Windows Installer's _MSIExecute mutex stayed set (a nested installation "+
-				"or another msiexec, KB 822454); tried %d times over %s (InstallerWaitSeconds)", tries, took.Round(time.Second))}
+			"another installation is in progress: Windows Installer answered 1618 (ERROR_INSTALL_ALREADY_RUNNING) %d times over %s "+
+				"(InstallerWaitSeconds); it waits for the installation that holds its _MSIExecute mutex, started after ohotfix's "+
+				"probe (another msiexec, or a nested installation run by a custom action, KB 822454)", tries, took.Round(time.Second))}
 	case errUserExit:
 		return installer.Outcome{Code: exitcode.UserCancelled, InnerError: int(r), Message: "the installation was cancelled in Windows Installer's dialog"}
 	}
