@@ -3,6 +3,7 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"image/png"
@@ -98,8 +99,6 @@ func TestMessageBoxesAsAPersonSeesThem(t *testing.T) {
 		t.Errorf("failure box: exit %d, want 1642", code)
 	}
 	// Another installation runs: Retry / Cancel; Escape cancels (1602).
-	// (After the failure box: the session's desktop exists before the
-	// holder, another process, joins it.)
 	release, held := r.holdMSIExecute(t, 120, "box")
 	if code := doubleClick("InstallerWaitSeconds=120\r\n", "Contoso Update Busy", "msgbox-busy", "Escape"); code != 1602 {
 		t.Errorf("busy box, Cancel: exit %d, want 1602", code)
@@ -131,14 +130,28 @@ func startXvfb(t *testing.T) string {
 	}
 	wr.Close()
 	t.Cleanup(func() { x.Process.Kill(); x.Wait() })
-	buf := make([]byte, 16)
+	// Read the whole line: Xvfb dies ("Cannot write display number") when
+	// the pipe closes between its writes.
 	rd.SetReadDeadline(time.Now().Add(30 * time.Second))
-	n, err := rd.Read(buf)
+	line, err := bufio.NewReader(rd).ReadString('\n')
 	rd.Close()
 	if err != nil {
 		t.Fatalf("Xvfb gave no display number: %v", err)
 	}
-	return ":" + strings.TrimSpace(string(buf[:n]))
+	display := ":" + strings.TrimSpace(line)
+	// Wine must not start before the server takes clients: a session whose
+	// desktop (explorer.exe) failed to reach X never draws a window.
+	for i := 0; ; i++ {
+		probe := exec.Command("xdotool", "getdisplaygeometry")
+		probe.Env = append(os.Environ(), "DISPLAY="+display)
+		if probe.Run() == nil {
+			return display
+		}
+		if i == 100 {
+			t.Fatalf("Xvfb on %s never took a client", display)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
 }
 
 // waitForWindow polls xdotool until a window named title exists and returns
