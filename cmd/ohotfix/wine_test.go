@@ -12,7 +12,7 @@ import (
 )
 
 // On Windows the process exit code is the full Windows Installer code, not
-// its low byte: ohotfix.exe under Wine returns 1639 and 1633 whole, and its
+// its low byte: ohotfix.exe under Wine returns 1639 whole, and its
 // log pair lands in %TEMP%\OHotfix.
 func TestWindowsExeFullExitCodes(t *testing.T) {
 	if testing.Short() {
