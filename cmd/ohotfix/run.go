@@ -132,6 +132,7 @@ func runAction(c *cli.Context) error {
 		}
 	}
 	reportFailure(c, s, res, nil)
+	showFinalMessage(s.Config, res) // a double-clicked run: success or failure in a box
 	if res.Code() == exitcode.Success {
 		return nil
 	}

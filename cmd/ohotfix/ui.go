@@ -60,6 +60,16 @@ func printPlan(w io.Writer, p *bootstrap.Plan) {
 		fmt.Fprintf(w, "Mode: %s (installer engine %s)\n", p.Inventory.Mode, p.Inventory.EngineVersion)
 		for _, pr := range p.Inventory.Targets {
 			fmt.Fprintf(w, "Target: %s %s %s\n", pr.Code, pr.Version, pr.Path)
+			for _, ca := range pr.NestedInstalls {
+				where := "scheduled by no sequence table"
+				if ca.Table != "" {
+					where = fmt.Sprintf("%s at %d, condition %q", ca.Table, ca.Sequence, ca.Condition)
+				}
+				fmt.Fprintf(w, "  nested installation: custom action %s (type %d), %s\n", ca.Action, ca.Type, where)
+			}
+		}
+		for _, warning := range p.Inventory.Warnings {
+			fmt.Fprintf(w, "Warning: %s\n", warning)
 		}
 	}
 	if len(p.Checks) > 0 {

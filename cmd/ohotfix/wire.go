@@ -18,11 +18,16 @@ import (
 // wireBackends plugs the real installer backends, the install lock and the
 // rebooter into the options.
 func wireBackends(o *bootstrap.Options) {
+	var runCfg *bootstrap.Config // the session's, known once it asks for a backend
 	o.Rebooter = bootstrap.SystemRebooter{Prompt: func(msg string) bool {
+		if useMessageBoxes(runCfg) {
+			return askRestartBox(runCfg, msg)
+		}
 		return o.Interactive && askYesNo(*o, msg+" [y/N] ")
 	}}
 	readOnly := o.ReadOnly
 	o.NewBackend = func(cfg *bootstrap.Config, logs *bootstrap.Logs) (installer.Backend, error) {
+		runCfg = cfg
 		if cfg.AdminMode() {
 			return newAdminBackend(cfg, readOnly), nil
 		}
@@ -30,7 +35,9 @@ func wireBackends(o *bootstrap.Options) {
 	}
 	o.Lock = func(ctx context.Context, cfg *bootstrap.Config, logs *bootstrap.Logs) (func(), error) {
 		opts := lock.Options{Timeout: lock.WaitFromSeconds(cfg.InstallerWaitSeconds), Logf: logs.Log.Sugar().Infof}
-		if !cfg.Quiet() && o.Stdout != nil {
+		if useMessageBoxes(cfg) {
+			opts.OnBusy = busyPrompt(cfg) // Retry / Cancel
+		} else if !cfg.Quiet() && o.Stdout != nil {
 			last := ""
 			opts.OnBusy = func(b lock.Busy) bool { // say it once per holder
 				if holder := b.Holder.String(); holder != last {
