@@ -250,4 +250,3 @@ func deltaInfo(c *cli.Context) error {
 	}
 	return nil
 }
-
