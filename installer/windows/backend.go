@@ -212,7 +212,7 @@ func readPackage(path string) (features []string, nested []installer.CustomActio
 	if db.HasTable("Feature") {
 		ft, err := db.Table("Feature")
 		if err != nil {
-			return nil, nil, fmt.Errorf("Feature table: %w", err)
+			return nil, nil, fmt.Errorf("the Feature table: %w", err)
 		}
 		for _, row := range ft.Rows() {
 			features = append(features, ft.Get(row, "Feature").Str())

@@ -4,13 +4,11 @@ import (
 	"fmt"
 	"os"
 	"strings"
-	"sync"
 )
 
 // fakeMSI stands for msi.dll in unit tests. Like Windows (and Wine), it
 // refuses an enumeration index that is not 0 or one above the last one.
 type fakeMSI struct {
-	mu       sync.Mutex
 	version  string
 	products []Product
 	info     map[string]map[string]string // code → property → value
