@@ -31,6 +31,10 @@ type CreateOptions struct {
 	Level int
 	// Now stamps the summary times (default time.Now()).
 	Now time.Time
+	// Delta delivers a changed file as a PA19 binary delta against the
+	// target's file (a Patch row, applied by the PatchFiles action) when
+	// the delta is smaller than the file, else whole (see create_delta.go).
+	Delta bool
 }
 
 // Refused is returned when the two packages cannot make a small update or
@@ -54,7 +58,11 @@ type Created struct {
 	LastSeq      int
 	Cabinet      string // stream name
 	CabinetBytes int64
-	CabinetData  int64 // uncompressed bytes of the delivered files
+	CabinetData  int64 // uncompressed bytes of the cabinet's members (whole files and deltas)
+	// Deltas lists the delivered files carried as binary deltas (Delta
+	// option), in sequence order; DeltaBytes is the sum of their deltas.
+	Deltas     []string
+	DeltaBytes int64
 }
 
 // Create writes a whole-file patch at outPath that turns the target
@@ -95,6 +103,9 @@ func Create(targetPath, upgradedPath, outPath string, opt CreateOptions) (*Creat
 	if err := c.findChanges(); err != nil {
 		return nil, err
 	}
+	if err := c.makeDeltas(); err != nil {
+		return nil, err
+	}
 	if err := c.normalize(); err != nil {
 		return nil, err
 	}
@@ -130,6 +141,8 @@ type creator struct {
 	delivered           []string // sorted by upgraded sequence
 	added               map[string]bool
 	data                map[string][]byte
+	old                 map[string][]byte // the target's files (Delta only)
+	deltas              map[string][]byte // PA19 deltas of delivered files
 	patchCode, cabName  string
 	diskID, first, last int
 	res                 Created
@@ -244,7 +257,14 @@ func (c *creator) findChanges() error {
 		return err
 	}
 	old := map[string]digest{}
+	c.old = map[string][]byte{}
 	if err := c.tsrc.each(func(f *fileRow, r io.Reader) error {
+		if c.opt.Delta {
+			// Kept for the deltas: the baseline each delta is made against.
+			d, b, err := hashReader(r)
+			old[f.key], c.old[f.key] = d, b
+			return err
+		}
 		d, err := hashOnly(r)
 		old[f.key] = d
 		return err
