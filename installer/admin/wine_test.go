@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/ohotfix/ohotfix/internal/winetest"
@@ -20,7 +21,28 @@ func TestWineInstallFromPatchedImage(t *testing.T) {
 	}
 	winetest.Require(t)
 	work := t.TempDir()
-	fx := buildPatchFixture(t, work)
+	wineOracle(t, work, buildPatchFixture(t, work))
+}
+
+// TestWineDeltaPatch: the same oracle for a patch made with --delta
+// (library.dll as a PA19 delta, the other files whole): Wine's msiexec /p
+// rebuilds library.dll with mspatcha from our delta, and installing from
+// the image our engine patched gives the same files.
+func TestWineDeltaPatch(t *testing.T) {
+	if testing.Short() {
+		t.Skip("Wine oracle: skipped in -short mode")
+	}
+	winetest.Require(t)
+	work := t.TempDir()
+	wineOracle(t, work, deltaFixture(t, work))
+}
+
+// wineOracle installs v1 and applies fx's patch with Wine's msiexec /p
+// (the reference, which must give v2's files), then, for long and short
+// names, patches an admin image of v1 with our engine and installs from it
+// with Wine's msiexec /i: the same files.
+func wineOracle(t *testing.T, work string, fx *patchFixture) {
+	t.Helper()
 
 	// Expected installed tree: target halves, long names, v2 contents.
 	want := map[string]string{"added in v2.txt": string(fx.V2Src["new.txt"])}
@@ -38,18 +60,22 @@ func TestWineInstallFromPatchedImage(t *testing.T) {
 		}
 		return treeSnapshot(t, dir)
 	}
-	msiexec := func(p *winetest.Prefix, args ...string) {
+	msiexec := func(p *winetest.Prefix, args ...string) string {
 		t.Helper()
 		code, log, err := p.Msiexec(args...)
 		if err != nil || code != 0 {
 			t.Fatalf("msiexec %v: exit %d, %v\n%s", args, code, err, tail(log, 3000))
 		}
+		return log
 	}
 
 	// Reference: install v1, then msiexec /p.
 	ref := winetest.NewPrefix(t)
 	msiexec(ref, "/i", ref.WinPath(fx.V1))
-	msiexec(ref, "/p", ref.WinPath(fx.Patch), "REINSTALL=ALL", "REINSTALLMODE=omus")
+	plog := msiexec(ref, "/p", ref.WinPath(fx.Patch), "REINSTALL=ALL", "REINSTALLMODE=omus")
+	if len(fx.Created.Deltas) > 0 && !strings.Contains(plog, "PatchFiles. Return value 1") {
+		t.Errorf("the patch carries deltas %v but Wine's log shows no successful PatchFiles action:\n%s", fx.Created.Deltas, tail(plog, 3000))
+	}
 	refTree := installed(ref)
 	if d := diffTrees(want, refTree); d != "" {
 		t.Fatalf("Wine's msiexec /p did not give v2's files (the oracle itself is off):\n%s", d)
