@@ -4,10 +4,12 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/ohotfix/ohotfix/internal/winetest"
+	"github.com/ohotfix/ohotfix/msi/patch"
 )
 
 // TestWineInstallFromPatchedImage is the oracle for admin patching: Windows
@@ -100,4 +102,56 @@ func tail(s string, n int) string {
 		return s[len(s)-n:]
 	}
 	return s
+}
+
+// TestWineDeltaPatchSequence: v1 → v2 → v3 by two delta patches applied
+// by our engine to an admin image, library.dll a delta in both (growing by
+// a byte in the second, so its File row changes too): Wine installing from
+// the twice-patched image must give v3's files. (Wine's own msiexec /p of
+// the two patches in turn is no oracle here: it leaves the second patch's
+// whole files at v2, with whole-file patches as well.)
+func TestWineDeltaPatchSequence(t *testing.T) {
+	if testing.Short() {
+		t.Skip("Wine oracle: skipped in -short mode")
+	}
+	winetest.Require(t)
+	work := t.TempDir()
+	fx := deltaFixture(t, work)
+	v3, src3 := buildFixtureExtra(t, filepath.Join(work, "v3"), "product", "1.0.10", false, true)
+	p2 := filepath.Join(work, "P2.msp")
+	cr2, err := patch.Create(fx.V2, v3, p2, patch.CreateOptions{Delta: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Contains(cr2.Deltas, "LibDll") {
+		t.Fatalf("second patch deltas %v, want LibDll", cr2.Deltas)
+	}
+	want := map[string]string{"added in v2.txt": string(src3["new.txt"])}
+	for key, rel := range map[string]string{
+		"AppExe": "application.exe", "Readme": "readme.txt", "LibDll": "Library Files/library.dll",
+		"DataBin": "Library Files/big data file.bin", "DeepTxt": "Library Files/deep/deep.txt",
+	} {
+		want[rel] = string(src3[fixtureSource[key]])
+	}
+	installed := func(p *winetest.Prefix) map[string]string {
+		return treeSnapshot(t, filepath.Join(p.ProgramFilesX86(), "Admin Test Product"))
+	}
+	msiexec := func(p *winetest.Prefix, args ...string) {
+		t.Helper()
+		if code, log, err := p.Msiexec(args...); err != nil || code != 0 {
+			t.Fatalf("msiexec %v: exit %d, %v\n%s", args, code, err, tail(log, 3000))
+		}
+	}
+	img := filepath.Join(work, "image")
+	mustCreate(t, fx.V1, img, false)
+	for _, msp := range []string{fx.Patch, p2} {
+		if _, err := ApplyPatch(context.Background(), filepath.Join(img, "product.msi"), msp, ApplyOptions{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p := winetest.NewPrefix(t)
+	msiexec(p, "/i", p.WinPath(filepath.Join(img, "product.msi")))
+	if d := diffTrees(want, installed(p)); d != "" {
+		t.Errorf("install from the twice-patched image differs from v3:\n%s", d)
+	}
 }
