@@ -187,3 +187,93 @@ func TestCheckBaselinesNonVital(t *testing.T) {
 		t.Fatalf("up-to-date file: %v, %v", keep, err)
 	}
 }
+
+// TestDeltaPatchTables: what `patch create --delta` puts in the product
+// database once its transforms are applied (as an installer sees it): a
+// Patch row for the delta file in the patch's sequence range with the PA19
+// header of the cabinet member, the File row of that file keeping its
+// product sequence, PatchFiles in both execute sequences and the
+// PatchPackage row of the patch media.
+func TestDeltaPatchTables(t *testing.T) {
+	work := t.TempDir()
+	fx := deltaFixture(t, work)
+	db, err := msi.Open(fx.V1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	v1seq := fileSeq(t, db, "LibDll")
+	p, err := patch.Open(fx.Patch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	if _, err := p.Apply(db); err != nil {
+		t.Fatal(err)
+	}
+	pt, err := db.Table("Patch")
+	if err != nil || pt.Len() != 1 {
+		t.Fatalf("Patch table: %v, %v", pt, err)
+	}
+	row := pt.Row(0)
+	seq, _ := pt.Get(row, "Sequence").Int()
+	size, _ := pt.Get(row, "PatchSize").Int()
+	attrs, _ := pt.Get(row, "Attributes").Int()
+	if pt.Get(row, "File_").Str() != "LibDll" || int(seq) < fx.Created.FirstSeq || int(seq) > fx.Created.LastSeq || attrs != 0 {
+		t.Errorf("Patch row %v: want LibDll, vital, sequence in %d-%d", row, fx.Created.FirstSeq, fx.Created.LastSeq)
+	}
+	hdr, err := pt.Binary(row, "Header")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cr, err := p.OpenCabinet(fx.Created.Cabinet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cr.Close()
+	for _, m := range cr.Files {
+		if m.Name != "LibDll" {
+			continue
+		}
+		rc, _ := m.Open()
+		var b bytes.Buffer
+		b.ReadFrom(rc)
+		rc.Close()
+		if int64(size) != m.Size || !bytes.HasPrefix(b.Bytes(), hdr) || !bytes.HasPrefix(hdr, []byte("PA19")) {
+			t.Errorf("PatchSize %d, member %d bytes; the row's header must open the member's delta", size, m.Size)
+		}
+	}
+	if s := fileSeq(t, db, "LibDll"); s != v1seq {
+		t.Errorf("LibDll's File.Sequence moved from %d to %d; a delta file keeps it", v1seq, s)
+	}
+	for _, table := range []string{"InstallExecuteSequence", "AdminExecuteSequence"} {
+		st, err := db.Table(table)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, ok := st.Lookup("PatchFiles"); !ok {
+			t.Errorf("%s has no PatchFiles action", table)
+		}
+	}
+	pp, err := db.Table("PatchPackage")
+	if err != nil || pp.Len() != 1 {
+		t.Fatalf("PatchPackage: %v", err)
+	}
+	if m, _ := pp.Get(pp.Row(0), "Media_").Int(); int(m) != fx.Created.DiskID {
+		t.Errorf("PatchPackage Media_ %d, want the patch's DiskId %d", m, fx.Created.DiskID)
+	}
+}
+
+func fileSeq(t *testing.T, db *msi.Database, key string) int {
+	t.Helper()
+	ft, err := db.Table("File")
+	if err != nil {
+		t.Fatal(err)
+	}
+	row, ok := ft.Lookup(key)
+	if !ok {
+		t.Fatalf("no File row %s", key)
+	}
+	n, _ := ft.Get(row, "Sequence").Int()
+	return int(n)
+}
