@@ -254,6 +254,9 @@ func patchJobs(db *msi.Database, p *patch.Patch, dir string, short bool, res *Ap
 	for _, f := range files {
 		delivered[f.Key] = true
 	}
+	for key := range rows {
+		delivered[key] = true // placed even without a member (deltasWithoutData)
+	}
 	lay, err := buildLayoutOf(db, short, delivered) // only what the patch touches
 	if err != nil {
 		return nil, nil, exitcode.Wrap(exitcode.PackageInvalid, err)
@@ -309,6 +312,9 @@ func patchJobs(db *msi.Database, p *patch.Patch, dir string, short bool, res *Ap
 			return nil, readers, exitcode.Wrap(exitcode.Fatal, statErr)
 		}
 		jobs = append(jobs, copyJob{Member: m, Dst: lf.RelPath, Size: m.Size})
+	}
+	if err := deltasWithoutData(rows, plans, lay, res, log); err != nil {
+		return nil, readers, err
 	}
 	if len(plans) > 0 {
 		if err := readDeltas(plans); err != nil {

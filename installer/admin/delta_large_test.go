@@ -73,7 +73,7 @@ func largeSources(v2 bool) map[string][]byte {
 	return files
 }
 
-func buildLargeProduct(t *testing.T, dir, version string, v2 bool) (string, map[string][]byte) {
+func buildLargeProduct(t testing.TB, dir, version string, v2 bool) (string, map[string][]byte) {
 	t.Helper()
 	transformtest.NeedTool(t, "wixl", "wixl")
 	src := largeSources(v2)
@@ -159,6 +159,76 @@ func TestDeltaPatchTenTimesSmaller(t *testing.T) {
 		// The table may stay; its rows must not.
 		if out := run(t, "", "msiinfo", "export", filepath.Join(img, "product.msi"), "MsiPatchHeaders"); len(strings.Split(strings.TrimSpace(out), "\n")) > 3 {
 			t.Errorf("MsiPatchHeaders rows stay in the image:\n%s", out)
+		}
+	}
+}
+
+// largeDeltaPatch builds the large product's v1 and v2, the delta patch
+// between them and an admin image of v1, under root.
+func largeDeltaPatch(b *testing.B, root string) (msp, image string, newBytes int64) {
+	b.Helper()
+	v1, _ := buildLargeProduct(b, filepath.Join(root, "v1"), "1.0.0", false)
+	v2, src2 := buildLargeProduct(b, filepath.Join(root, "v2"), "1.0.1", true)
+	msp = filepath.Join(root, "delta.msp")
+	if _, err := patch.Create(v1, v2, msp, patch.CreateOptions{Delta: true}); err != nil {
+		b.Fatal(err)
+	}
+	image = filepath.Join(root, "image")
+	if _, err := Create(context.Background(), v1, image, CreateOptions{}); err != nil {
+		b.Fatal(err)
+	}
+	for _, d := range src2 {
+		newBytes += int64(len(d))
+	}
+	return msp, image, newBytes
+}
+
+// BenchmarkApplyDeltaPatch applies the large delta patch (three files,
+// 10 MiB, rebuilt from the image's own files) to a fresh hard-linked copy
+// of the v1 image per iteration; MB/s counts the rebuilt files.
+func BenchmarkApplyDeltaPatch(b *testing.B) {
+	root := b.TempDir()
+	msp, image, newBytes := largeDeltaPatch(b, root)
+	b.SetBytes(newBytes)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		img := filepath.Join(root, fmt.Sprintf("run%d", i))
+		linkTree(b, image, img)
+		b.StartTimer()
+		res, err := ApplyPatch(context.Background(), filepath.Join(img, "product.msi"), msp, ApplyOptions{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		if res.FilesPatched != 3 {
+			b.Fatalf("%d files from deltas, want 3", res.FilesPatched)
+		}
+		os.RemoveAll(img)
+		b.StartTimer()
+	}
+}
+
+// BenchmarkCreateDeltaPatch makes the large product's delta patch
+// (reading both packages, three 2–5 MB deltas); MB/s counts v2's files.
+func BenchmarkCreateDeltaPatch(b *testing.B) {
+	root := b.TempDir()
+	v1, _ := buildLargeProduct(b, filepath.Join(root, "v1"), "1.0.0", false)
+	v2, src2 := buildLargeProduct(b, filepath.Join(root, "v2"), "1.0.1", true)
+	var n int64
+	for _, d := range src2 {
+		n += int64(len(d))
+	}
+	b.SetBytes(n)
+	out := filepath.Join(root, "delta.msp")
+	b.ResetTimer()
+	for b.Loop() {
+		cr, err := patch.Create(v1, v2, out, patch.CreateOptions{Delta: true})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(cr.Deltas) != 3 {
+			b.Fatalf("deltas %v", cr.Deltas)
 		}
 	}
 }

@@ -3,6 +3,7 @@ package admin
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -276,4 +277,42 @@ func fileSeq(t *testing.T, db *msi.Database, key string) int {
 	}
 	n, _ := ft.Get(row, "Sequence").Int()
 	return int(n)
+}
+
+// TestCheckBaselinesDamagedDelta: a damaged delta (or one that cannot be
+// used) refuses the update with 1636 when vital, and is skipped with a
+// warning when not.
+func TestCheckBaselinesDamagedDelta(t *testing.T) {
+	dir := t.TempDir()
+	damaged := func(attrs int) *deltaPlan {
+		return &deltaPlan{row: patch.DeltaFile{File: "F", Attributes: attrs}, rel: "f.txt", member: &cab.File{},
+			err: fmt.Errorf("f.txt (File F): %w: CRC-32 of the delta is wrong", delta.ErrCorrupt)}
+	}
+	_, err := checkBaselines(dir, []*deltaPlan{damaged(0)}, &ApplyResult{}, zap.NewNop())
+	if exitcode.Of(err) != exitcode.PatchInvalid || !strings.Contains(err.Error(), "f.txt") {
+		t.Fatalf("vital damaged delta: %v, want 1636 naming f.txt", err)
+	}
+	var res ApplyResult
+	keep, err := checkBaselines(dir, []*deltaPlan{damaged(patch.NonVital)}, &res, zap.NewNop())
+	if err != nil || len(keep) != 0 || len(res.Warnings) != 1 {
+		t.Fatalf("non-vital damaged delta: keep %d, warnings %q, %v", len(keep), res.Warnings, err)
+	}
+}
+
+// TestDeltasWithoutData: a Patch row whose delta is in no cabinet is 1636
+// (vital) or a warning (non-vital); rows of files the image does not hold
+// are ignored.
+func TestDeltasWithoutData(t *testing.T) {
+	lay := &layout{Files: []imageFile{{Key: "A", RelPath: "a.txt", Copied: true}, {Key: "B", RelPath: "b.txt", Copied: false}},
+		ByKey: map[string]int{"A": 0, "B": 1}}
+	rows := map[string]patch.DeltaFile{"A": {File: "A"}, "B": {File: "B"}, "C": {File: "C"}}
+	err := deltasWithoutData(rows, nil, lay, &ApplyResult{}, zap.NewNop())
+	if exitcode.Of(err) != exitcode.PatchInvalid || !strings.Contains(err.Error(), "for A but") {
+		t.Fatalf("vital row without data: %v", err)
+	}
+	rows["A"] = patch.DeltaFile{File: "A", Attributes: patch.NonVital}
+	var res ApplyResult
+	if err := deltasWithoutData(rows, nil, lay, &res, zap.NewNop()); err != nil || len(res.Warnings) != 1 {
+		t.Fatalf("non-vital row without data: %v, %q", err, res.Warnings)
+	}
 }

@@ -218,6 +218,36 @@ func deltaJob(dir string, pl *deltaPlan) copyJob {
 	}}
 }
 
+// deltasWithoutData checks that every Patch row of a file the image holds
+// has its delta in the patch's cabinets: a vital row without one makes the
+// patch invalid (1636), a non-vital one is skipped with a warning.
+func deltasWithoutData(rows map[string]patch.DeltaFile, plans []*deltaPlan, lay *layout, res *ApplyResult, log *zap.Logger) error {
+	planned := map[string]bool{}
+	for _, pl := range plans {
+		planned[pl.row.File] = true
+	}
+	var missing []string
+	for key, row := range rows {
+		i, ok := lay.ByKey[key]
+		if planned[key] || !ok || !lay.Files[i].Copied {
+			continue // planned, or a file the image does not hold
+		}
+		if row.Attributes&patch.NonVital != 0 {
+			w := fmt.Sprintf("the non-vital delta of %s was skipped: the patch's cabinets have no member %s", lay.Files[i].RelPath, key)
+			log.Warn("admin: "+w, zap.String("file", key))
+			res.Warnings = append(res.Warnings, w)
+			continue
+		}
+		missing = append(missing, key)
+	}
+	if len(missing) > 0 {
+		sort.Strings(missing)
+		return exitcode.New(exitcode.PatchInvalid, "patch %s has Patch rows for %s but no delta for them in its cabinets; the image was not changed",
+			res.PatchCode, strings.Join(missing, ", "))
+	}
+	return nil
+}
+
 // fixFileSize makes File.FileSize of key the rebuilt file's size when the
 // transform left another value (installers cost and verify by it).
 func fixFileSize(db *msi.Database, key string, size int64, log *zap.Logger) error {
