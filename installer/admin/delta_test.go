@@ -90,6 +90,22 @@ func TestApplyDeltaBaselineMismatch(t *testing.T) {
 	}
 	t.Logf("refusal: %v", err)
 	requireSameTree(t, before, img, "a refused delta update changed the image")
+
+	// A symbolic link to the genuine baseline is not the image's file.
+	outside := filepath.Join(work, "genuine.dll")
+	img2 := filepath.Join(work, "image2")
+	mustCreate(t, fx.V1, img2, false)
+	lib2 := filepath.Join(img2, filepath.FromSlash(fixturePaths["LibDll"][0]))
+	if err := os.Rename(lib2, outside); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(outside, lib2); err != nil {
+		t.Fatal(err)
+	}
+	_, err = ApplyPatch(context.Background(), filepath.Join(img2, "product.msi"), fx.Patch, ApplyOptions{})
+	if exitcode.Of(err) != BaselineMismatch || !strings.Contains(err.Error(), "symbolic link") {
+		t.Fatalf("baseline behind a symbolic link: %v, want 1642", err)
+	}
 }
 
 // TestApplyDeltaPatchSequence: v1 → v2 by a delta patch, then v2 → v3 by a

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"hash/crc32"
 	"io"
+	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -149,6 +150,10 @@ func checkBaseline(dir string, pl *deltaPlan) error {
 		return pl.err
 	}
 	path := filepath.Join(dir, filepath.FromSlash(pl.rel))
+	if fi, err := os.Lstat(path); err == nil && fi.Mode()&os.ModeSymlink != 0 {
+		// Not followed: the baseline must be the image's own file.
+		return fmt.Errorf("%s: %w: expected %s; found a symbolic link", pl.rel, delta.ErrWrongFile, expected(pl.d))
+	}
 	f, size, err := safeopen.OpenSized(path)
 	if err != nil {
 		return fmt.Errorf("%s: %w: expected %s; found no readable file (%v)", pl.rel, delta.ErrWrongFile, expected(pl.d), err)

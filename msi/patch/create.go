@@ -141,7 +141,6 @@ type creator struct {
 	delivered           []string // sorted by upgraded sequence
 	added               map[string]bool
 	data                map[string][]byte
-	old                 map[string][]byte // the target's files (Delta only)
 	deltas              map[string][]byte // PA19 deltas of delivered files
 	patchCode, cabName  string
 	diskID, first, last int
@@ -257,14 +256,7 @@ func (c *creator) findChanges() error {
 		return err
 	}
 	old := map[string]digest{}
-	c.old = map[string][]byte{}
 	if err := c.tsrc.each(func(f *fileRow, r io.Reader) error {
-		if c.opt.Delta {
-			// Kept for the deltas: the baseline each delta is made against.
-			d, b, err := hashReader(r)
-			old[f.key], c.old[f.key] = d, b
-			return err
-		}
 		d, err := hashOnly(r)
 		old[f.key] = d
 		return err

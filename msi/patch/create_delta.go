@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 
 	"github.com/ohotfix/ohotfix/delta"
 	"github.com/ohotfix/ohotfix/msi"
@@ -19,11 +20,29 @@ func (c *creator) makeDeltas() error {
 	if !c.opt.Delta {
 		return nil
 	}
+	// A second pass over the target keeps only the old files a delta is
+	// made against: memory holds the changed files, not the product.
+	old := map[string][]byte{}
+	for _, key := range c.delivered {
+		if !c.added[key] {
+			old[key] = nil
+		}
+	}
+	if err := c.tsrc.each(func(f *fileRow, r io.Reader) error {
+		if _, ok := old[f.key]; !ok {
+			return nil
+		}
+		b, err := io.ReadAll(r)
+		old[f.key] = b
+		return err
+	}); err != nil {
+		return fmt.Errorf("reading the target's files: %w", err)
+	}
 	for _, key := range c.delivered {
 		if c.added[key] {
 			continue
 		}
-		d, err := delta.CreateBytes(c.old[key], c.data[key], delta.CreateOptions{})
+		d, err := delta.CreateBytes(old[key], c.data[key], delta.CreateOptions{})
 		switch {
 		case errors.Is(err, delta.ErrNotSmaller), errors.Is(err, delta.ErrTooLarge):
 			continue
@@ -32,7 +51,6 @@ func (c *creator) makeDeltas() error {
 		}
 		c.deltas[key] = d
 	}
-	c.old = nil
 	return nil
 }
 
