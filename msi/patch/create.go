@@ -66,8 +66,9 @@ type Created struct {
 }
 
 // Create writes a patch at outPath (whole files; with opt.Delta, binary
-// deltas where smaller) that turns the target package into the upgraded one (same ProductCode: a small update, or a
-// minor upgrade when ProductVersion grows). Delivered files are those whose
+// deltas where smaller) that turns the target package into the upgraded
+// one (same ProductCode: a small update, or a minor upgrade when
+// ProductVersion grows). Delivered files are those whose
 // content differs or that are new; their data is taken from the upgraded
 // package's cabinets or source tree. See the package documentation for the
 // layout. Inputs that cannot make a valid patch give a *Refused.
