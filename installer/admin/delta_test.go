@@ -3,6 +3,8 @@ package admin
 import (
 	"bytes"
 	"context"
+	"crypto/md5"
+	"encoding/binary"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -65,6 +67,24 @@ func TestApplyDeltaPatch(t *testing.T) {
 			row, _ := ft.Lookup("LibDll")
 			if n, _ := ft.Get(row, "FileSize").Int(); int(n) != len(fx.V2Src["library.dll"]) {
 				t.Errorf("File.FileSize of LibDll = %d, want %d", n, len(fx.V2Src["library.dll"]))
+			}
+			// wixl writes MsiFileHash rows; the patch's transform carries the
+			// new file's (MD5 as four little-endian int32), which an installer
+			// compares with the file it finds.
+			sum := md5.Sum(fx.V2Src["library.dll"])
+			ht, err := db.Table("MsiFileHash")
+			if err != nil {
+				t.Fatal(err)
+			}
+			hrow, ok := ht.Lookup("LibDll")
+			if !ok {
+				t.Fatal("no MsiFileHash row for LibDll")
+			}
+			for i := range 4 {
+				got, _ := ht.Get(hrow, fmt.Sprintf("HashPart%d", i+1)).Int()
+				if want := int32(binary.LittleEndian.Uint32(sum[4*i:])); int32(got) != want {
+					t.Errorf("MsiFileHash.HashPart%d of LibDll = %d, want %d (the rebuilt file's)", i+1, got, want)
+				}
 			}
 		})
 	}
