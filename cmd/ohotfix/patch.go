@@ -40,7 +40,7 @@ func patchCommand() *cli.Command {
 			},
 			{
 				Name:  "create",
-				Usage: "create a whole-file patch from a target and an upgraded package",
+				Usage: "create a patch (whole files, or binary deltas with --delta) from a target and an upgraded package",
 				Flags: []cli.Flag{
 					&cli.StringFlag{Name: "target", Required: true, Usage: "the released package `OLD.msi`"},
 					&cli.StringFlag{Name: "upgraded", Required: true, Usage: "the upgraded package `NEW.msi` (same ProductCode)"},
@@ -51,6 +51,7 @@ func patchCommand() *cli.Command {
 					&cli.StringFlag{Name: "description", Usage: "MsiPatchMetadata Description (default: the display name)"},
 					&cli.StringFlag{Name: "sequence", Usage: "MsiPatchSequence `FAMILY:VERSION` (default: OHF<product code>:<new version>)"},
 					&cli.StringSliceFlag{Name: "obsoletes", Usage: "patch `{GUID}` this patch obsoletes (repeatable)"},
+					&cli.BoolFlag{Name: "delta", Usage: "deliver changed files as binary deltas (PA19, Patch table) where smaller than the file, whole files elsewhere"},
 				},
 				Action: patchCreate,
 			},
@@ -343,7 +344,8 @@ func patchCreate(c *cli.Context) error {
 		return exitcode.New(exitcode.InvalidCommandLine, "patch create: unexpected arguments %v (use --target, --upgraded, -o)", c.Args().Slice())
 	}
 	opt := patch.CreateOptions{PatchCode: strings.ToUpper(c.String("patch-code")), Classification: c.String("classification"),
-		DisplayName: c.String("display-name"), Description: c.String("description"), Obsoletes: c.StringSlice("obsoletes")}
+		DisplayName: c.String("display-name"), Description: c.String("description"), Obsoletes: c.StringSlice("obsoletes"),
+		Delta: c.Bool("delta")}
 	if s := c.String("sequence"); s != "" {
 		fam, ver, ok := strings.Cut(s, ":")
 		if !ok || fam == "" || ver == "" {
@@ -371,6 +373,11 @@ func patchCreate(c *cli.Context) error {
 		for _, a := range res.Added {
 			if a == k {
 				state = "added"
+			}
+		}
+		for _, d := range res.Deltas {
+			if d == k {
+				state += ", delta"
 			}
 		}
 		fmt.Fprintf(c.App.Writer, "  %s (%s)\n", k, state)

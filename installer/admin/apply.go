@@ -38,6 +38,7 @@ type ApplyResult struct {
 	ObsoletedBy    string   // a patch applied to the image obsoletes this one: nothing was done
 	FilesReplaced  int      // files of the image overwritten
 	FilesAdded     int      // files new to the image
+	FilesPatched   int      // of FilesReplaced, rebuilt from binary deltas
 	AppliedPairs   []string // transform pairs applied ("T" of ":T;:#T")
 	SkippedPairs   []string // "name: reason" for pairs that did not validate
 	Message        string   // one line for the user
@@ -59,8 +60,10 @@ var testHookWrap func(io.Writer) io.Writer
 //
 // Errors carry exit codes: 1620 not an administrative image, 1619 image
 // database unreadable, 1635/1636 patch unreadable/invalid (1636 also for
-// corrupt cabinet data, found while staging), 1642 patch not
-// for this product (or no transform pair applies), 1618 another run holds
+// corrupt cabinet data or a damaged binary delta), 1642 patch not
+// for this product (or no transform pair applies, or a binary delta's
+// baseline is not the image's file: checked for every delta before
+// anything changes), 1618 another run holds
 // the image past LockWait, 1602 cancelled, 1603 I/O failure (after the
 // image was rolled back).
 func ApplyPatch(ctx context.Context, imageMsi, patchPath string, opts ApplyOptions) (ApplyResult, error) {
@@ -190,6 +193,9 @@ func applyLocked(ctx context.Context, imageMsi, patchPath string, opts ApplyOpti
 		return res, err
 	}
 	res.Message = fmt.Sprintf("patch %s applied to the image %s: %d files replaced, %d added", res.PatchCode, imageMsi, res.FilesReplaced, res.FilesAdded)
+	if res.FilesPatched > 0 {
+		res.Message += fmt.Sprintf(" (%d from binary deltas)", res.FilesPatched)
+	}
 	return res, nil
 }
 
@@ -225,24 +231,31 @@ func applyTransforms(db *msi.Database, p *patch.Patch, res *ApplyResult, log *za
 		return exitcode.Wrap(exitcode.PatchInvalid, err)
 	}
 	log.Info("admin: transform pair applied", zap.Strings("pair", res.AppliedPairs))
-	if db.HasTable("Patch") {
-		if t, err := db.Table("Patch"); err == nil && t.Len() > 0 {
-			return exitcode.New(exitcode.PatchInvalid, "patch %s delivers binary deltas (%d Patch rows); only whole-file patches can be applied to an administrative image", res.PatchCode, t.Len())
-		}
-	}
 	return nil
 }
 
-// patchJobs decides where each delivered file goes in the image.
+// patchJobs decides where each delivered file goes in the image: a whole
+// file is copied from the cabinet, a binary delta (a Patch row of the
+// applied pairs) rebuilds the file from the image's current one, every
+// baseline checked before any job runs (deltas.go). The Patch rows are
+// then dropped from the image database.
 // The cabinet readers it returns stay open for the jobs; close them after.
 func patchJobs(db *msi.Database, p *patch.Patch, dir string, short bool, res *ApplyResult, log *zap.Logger) (jobs []copyJob, readers []*cab.Reader, err error) {
 	files, err := p.Files(db)
 	if err != nil {
 		return nil, nil, exitcode.Wrap(exitcode.PatchInvalid, err)
 	}
+	var plans []*deltaPlan
+	rows, err := deltaRows(db, p, res.AppliedPairs)
+	if err != nil {
+		return nil, nil, err
+	}
 	delivered := map[string]bool{}
 	for _, f := range files {
 		delivered[f.Key] = true
+	}
+	for key := range rows {
+		delivered[key] = true // placed even without a member (deltasWithoutData)
 	}
 	lay, err := buildLayoutOf(db, short, delivered) // only what the patch touches
 	if err != nil {
@@ -250,7 +263,9 @@ func patchJobs(db *msi.Database, p *patch.Patch, dir string, short bool, res *Ap
 	}
 	cabs := map[string]map[string]*cab.File{}
 	for _, f := range files {
-		if !f.Known {
+		// A delta file's File row may not change at all (same size, no
+		// version): its Patch row is what makes the member known.
+		if _, isDelta := rows[f.Key]; !f.Known && !isDelta {
 			log.Debug("admin: cabinet member without a File row ignored", zap.String("member", f.Key))
 			continue
 		}
@@ -281,6 +296,10 @@ func patchJobs(db *msi.Database, p *patch.Patch, dir string, short bool, res *Ap
 		if !ok {
 			return nil, readers, exitcode.New(exitcode.PatchInvalid, "cabinet %s has no member %s", f.Cabinet, f.Key)
 		}
+		if row, ok := rows[f.Key]; ok {
+			plans = append(plans, &deltaPlan{row: row, member: m, rel: lf.RelPath})
+			continue
+		}
 		_, statErr := os.Lstat(filepath.Join(dir, filepath.FromSlash(lf.RelPath)))
 		switch {
 		case statErr == nil:
@@ -293,6 +312,34 @@ func patchJobs(db *msi.Database, p *patch.Patch, dir string, short bool, res *Ap
 			return nil, readers, exitcode.Wrap(exitcode.Fatal, statErr)
 		}
 		jobs = append(jobs, copyJob{Member: m, Dst: lf.RelPath, Size: m.Size})
+	}
+	if err := deltasWithoutData(rows, plans, lay, res, log); err != nil {
+		return nil, readers, err
+	}
+	if len(plans) > 0 {
+		if err := readDeltas(plans); err != nil {
+			return nil, readers, exitcode.New(exitcode.PatchInvalid, "patch %s: %w; the image was not changed", res.PatchCode, err)
+		}
+		if plans, err = checkBaselines(dir, plans, res, log); err != nil {
+			return nil, readers, err
+		}
+		for _, pl := range plans {
+			if err := fixFileSize(db, pl.row.File, pl.d.NewSize, log); err != nil {
+				return nil, readers, err
+			}
+			if pl.upToDate {
+				log.Info("admin: file already up to date, its delta is not needed", zap.String("file", pl.row.File), zap.String("path", pl.rel))
+				continue
+			}
+			res.FilesReplaced++
+			res.FilesPatched++
+			log.Info("admin: file patched by a binary delta", zap.String("file", pl.row.File), zap.String("path", pl.rel),
+				zap.Int64("delta", pl.member.Size), zap.Int64("size", pl.d.NewSize))
+			jobs = append(jobs, deltaJob(dir, pl))
+		}
+	}
+	if err := dropPatchRows(db, rows); err != nil {
+		return nil, readers, err
 	}
 	return jobs, readers, nil
 }

@@ -19,7 +19,11 @@
 // operation under the image lock, undoes a journal without a commit marker
 // and finishes one with it, so after a crash at any point the image is either
 // wholly the old one or wholly the new one. Files the patch does not deliver
-// are never opened. Folders of the image that are symbolic links are
+// are never opened, except the baselines of binary deltas (Patch table
+// rows, see deltas.go): every one is checked (size and CRC) before anything
+// is staged — a wrong one refuses the update with 1642, the image unchanged
+// — and the new file is decoded from it into the staging folder, so it is
+// part of the same transaction. Folders of the image that are symbolic links are
 // refused, never written through (the files would land outside the image).
 // An image database given through a symbolic link is resolved: the real
 // database and its folder are updated, the link stays a link.

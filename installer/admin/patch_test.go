@@ -26,11 +26,16 @@ type patchFixture struct {
 }
 
 func buildPatchFixture(t testing.TB, work string) *patchFixture {
+	return buildPatchFixtureWith(t, work, patch.CreateOptions{})
+}
+
+// buildPatchFixtureWith is buildPatchFixture with the patch made with opt.
+func buildPatchFixtureWith(t testing.TB, work string, opt patch.CreateOptions) *patchFixture {
 	t.Helper()
 	v1, _ := buildFixtureExtra(t, filepath.Join(work, "v1"), "product", "1.0.0", false, false)
 	v2, src2 := buildFixtureExtra(t, filepath.Join(work, "v2"), "product", "1.0.1", false, true)
 	p := filepath.Join(work, "P.msp")
-	cr, err := patch.Create(v1, v2, p, patch.CreateOptions{})
+	cr, err := patch.Create(v1, v2, p, opt)
 	if err != nil {
 		t.Fatalf("patch.Create: %v", err)
 	}
@@ -306,7 +311,13 @@ func TestApplyPatchConcurrentProcesses(t *testing.T) {
 // old or the new one.
 func TestApplyPatchCrashAtEveryStep(t *testing.T) {
 	work := t.TempDir()
-	fx := buildPatchFixture(t, work)
+	crashAtEveryStep(t, work, buildPatchFixture(t, work))
+}
+
+// crashAtEveryStep kills ApplyPatch of fx's patch to an image of fx's v1 at
+// each journaled operation in turn: after recovery the image must be the
+// old one or the patched one.
+func crashAtEveryStep(t *testing.T, work string, fx *patchFixture) {
 	pristine := filepath.Join(work, "pristine")
 	mustCreate(t, fx.V1, pristine, false)
 	oldTree := treeSnapshot(t, pristine)

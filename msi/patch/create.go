@@ -31,6 +31,10 @@ type CreateOptions struct {
 	Level int
 	// Now stamps the summary times (default time.Now()).
 	Now time.Time
+	// Delta delivers a changed file as a PA19 binary delta against the
+	// target's file (a Patch row, applied by the PatchFiles action) when
+	// the delta is smaller than the file, else whole (see create_delta.go).
+	Delta bool
 }
 
 // Refused is returned when the two packages cannot make a small update or
@@ -54,12 +58,17 @@ type Created struct {
 	LastSeq      int
 	Cabinet      string // stream name
 	CabinetBytes int64
-	CabinetData  int64 // uncompressed bytes of the delivered files
+	CabinetData  int64 // uncompressed bytes of the cabinet's members (whole files and deltas)
+	// Deltas lists the delivered files carried as binary deltas (Delta
+	// option), in sequence order; DeltaBytes is the sum of their deltas.
+	Deltas     []string
+	DeltaBytes int64
 }
 
-// Create writes a whole-file patch at outPath that turns the target
-// package into the upgraded one (same ProductCode: a small update, or a
-// minor upgrade when ProductVersion grows). Delivered files are those whose
+// Create writes a patch at outPath (whole files; with opt.Delta, binary
+// deltas where smaller) that turns the target package into the upgraded
+// one (same ProductCode: a small update, or a minor upgrade when
+// ProductVersion grows). Delivered files are those whose
 // content differs or that are new; their data is taken from the upgraded
 // package's cabinets or source tree. See the package documentation for the
 // layout. Inputs that cannot make a valid patch give a *Refused.
@@ -93,6 +102,9 @@ func Create(targetPath, upgradedPath, outPath string, opt CreateOptions) (*Creat
 		return nil, err
 	}
 	if err := c.findChanges(); err != nil {
+		return nil, err
+	}
+	if err := c.makeDeltas(); err != nil {
 		return nil, err
 	}
 	if err := c.normalize(); err != nil {
@@ -130,6 +142,7 @@ type creator struct {
 	delivered           []string // sorted by upgraded sequence
 	added               map[string]bool
 	data                map[string][]byte
+	deltas              map[string][]byte // PA19 deltas of delivered files
 	patchCode, cabName  string
 	diskID, first, last int
 	res                 Created

@@ -74,7 +74,12 @@ func (c *creator) patchTables() error {
 		return err
 	}
 	attrName := ft.Columns()[ft.ColumnIndex("Attributes")].Name
+	seqOf := map[string]int{}
 	for i, key := range c.delivered {
+		seqOf[key] = c.first + i
+		if _, ok := c.deltas[key]; ok {
+			continue // a Patch row (deltaTables); the File row stays
+		}
 		f := c.usrc.files[key]
 		attrs := f.attrs&^attrNoncompressed | attrCompressed
 		if c.added[key] {
@@ -86,6 +91,9 @@ func (c *creator) patchTables() error {
 		if err := ft.Set([]any{key}, "Sequence", c.first+i); err != nil {
 			return err
 		}
+	}
+	if err := c.deltaTables(seqOf); err != nil {
+		return err
 	}
 	for _, seq := range []string{"InstallExecuteSequence", "AdminExecuteSequence"} {
 		if err := addPatchFiles(db, seq); err != nil {
@@ -114,7 +122,11 @@ func (c *creator) patchTables() error {
 		if c.added[k] {
 			c.res.Added = append(c.res.Added, k)
 		}
-		c.res.CabinetData += int64(len(c.data[k]))
+		c.res.CabinetData += int64(len(c.member(k)))
+		if d, ok := c.deltas[k]; ok {
+			c.res.Deltas = append(c.res.Deltas, k)
+			c.res.DeltaBytes += int64(len(d))
+		}
 	}
 	return nil
 }
@@ -151,7 +163,7 @@ func (c *creator) cabinet() ([]byte, error) {
 		if err != nil {
 			return nil, err
 		}
-		if _, err := fw.Write(c.data[key]); err != nil {
+		if _, err := fw.Write(c.member(key)); err != nil {
 			return nil, err
 		}
 	}

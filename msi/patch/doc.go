@@ -23,6 +23,8 @@
 //	files, err := p.Files(db)         // members joined with File records
 //
 // db may be nil in Media/Files/DeliveredFiles: records are then decoded with
-// the standard table schemas. Create builds a whole-file patch from a
-// target and an upgraded package (see CreateOptions).
+// the standard table schemas. Create builds a patch from a target and an
+// upgraded package: whole files, or with CreateOptions.Delta PA19 binary
+// deltas (Patch rows) where smaller (create_delta.go); Deltas reads a
+// patch's Patch, PatchPackage and MsiPatchHeaders rows.
 package patch
