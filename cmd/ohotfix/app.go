@@ -8,6 +8,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/ohotfix/ohotfix/bootstrap"
 	"github.com/ohotfix/ohotfix/exitcode"
 )
 
@@ -26,6 +27,11 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (status int) 
 	app := newApp(stdin, stdout, stderr)
 	norm, err := normalizeArgs(args, commandSpec(app.Flags, app.Commands))
 	if err != nil {
+		// A deployment tool that asked for a result file gets one even
+		// when the command line itself is wrong (/bogus).
+		if path := resultJSONArg(args); path != "" {
+			bootstrap.ReportEarlyFailure(bootstrap.Options{ResultJSON: path, Stderr: stderr}, err)
+		}
 		reportError(stderr, err)
 		return exitStatus(err)
 	}
@@ -64,4 +70,22 @@ func commandSpec(flags []cli.Flag, cmds []*cli.Command) *argSpec {
 		}
 	}
 	return spec
+}
+
+// resultJSONArg finds the result file a command line asks for in any of its
+// forms (--result-json FILE, --result-json=FILE, /result-json:FILE), for
+// when the line cannot be parsed as a whole.
+func resultJSONArg(args []string) string {
+	for i, a := range args {
+		low := strings.ToLower(a)
+		switch {
+		case (low == "--result-json" || low == "-result-json") && i+1 < len(args):
+			return args[i+1]
+		case strings.HasPrefix(low, "--result-json="):
+			return a[len("--result-json="):]
+		case strings.HasPrefix(low, "/result-json:"):
+			return unquote(a[len("/result-json:"):])
+		}
+	}
+	return ""
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -226,5 +227,51 @@ func TestE2EPackedExecutable(t *testing.T) {
 	// An executable without payload refuses /extract with 1639.
 	if r := runBinary(t, nil, "/extract:"+filepath.Join(dir, "x3")); r.status != wantStatus(1639) {
 		t.Errorf("no payload: %d", r.status)
+	}
+}
+
+// Even a command line that cannot be parsed (an unknown switch) leaves the
+// JSON result it asked for, in each of the flag's forms.
+func TestE2EUnknownSwitchStillWritesResult(t *testing.T) {
+	dir := t.TempDir()
+	for i, form := range []func(string) []string{
+		func(p string) []string { return []string{"/result-json:" + p} },
+		func(p string) []string { return []string{"--result-json", p} },
+		func(p string) []string { return []string{"--result-json=" + p} },
+	} {
+		res := filepath.Join(dir, fmt.Sprintf("r%d.json", i))
+		r := runBinary(t, []string{"TMPDIR=" + dir}, append([]string{"run", dir, "/bogus"}, form(res)...)...)
+		if r.status != wantStatus(1639) {
+			t.Fatalf("status %d: %s", r.status, r.stderr)
+		}
+		var doc struct {
+			ExitCode int    `json:"exit_code"`
+			Reason   string `json:"reason"`
+		}
+		data, err := os.ReadFile(res)
+		if err != nil || json.Unmarshal(data, &doc) != nil || doc.ExitCode != 1639 || !strings.Contains(doc.Reason, "/bogus") {
+			t.Errorf("form %d: result %s (%v)", i, data, err)
+		}
+	}
+}
+
+// check with a bad ini writes the result it was asked for, and no log pair.
+func TestE2ECheckBadIniWritesResult(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "ohotfix.ini"), []byte("[OHotfix]\nOHotfixUILevel=x\n"), 0o644)
+	res := filepath.Join(dir, "r.json")
+	r := runBinary(t, []string{"TMPDIR=" + dir}, "check", dir, "--result-json", res)
+	if r.status != wantStatus(1639) {
+		t.Fatalf("status %d", r.status)
+	}
+	data, _ := os.ReadFile(res)
+	var doc struct {
+		ExitCode int `json:"exit_code"`
+	}
+	if err := json.Unmarshal(data, &doc); err != nil || doc.ExitCode != 1639 {
+		t.Errorf("result %s (%v)", data, err)
+	}
+	if logs, _ := filepath.Glob(filepath.Join(dir, "OHotfix", "*.log")); len(logs) != 0 {
+		t.Errorf("check wrote logs: %v", logs)
 	}
 }

@@ -91,8 +91,16 @@ func session(c *cli.Context, check bool) (s *bootstrap.Session, cleanup func(), 
 		}
 		s, err = bootstrap.Prepare(o, !check)
 	}
-	if err != nil && !check {
+	switch {
+	case err != nil && !check:
 		bootstrap.ReportEarlyFailure(o, err)
+	case err != nil && c.String("result-json") != "":
+		// check changes nothing, so no log pair; the result it was asked
+		// for is still written.
+		res := bootstrap.NewFailedResult("unknown", nil, err)
+		if werr := res.WriteFile(c.String("result-json")); werr != nil {
+			fmt.Fprintf(c.App.ErrWriter, "ohotfix: warning: cannot write the result file: %v\n", werr)
+		}
 	}
 	return s, cleanup, false, err
 }
