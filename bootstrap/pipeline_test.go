@@ -12,6 +12,7 @@ import (
 
 	"github.com/ohotfix/ohotfix/checks"
 	"github.com/ohotfix/ohotfix/installer"
+	"github.com/ohotfix/ohotfix/internal/resultschema"
 
 	"github.com/ohotfix/ohotfix/exitcode"
 )
@@ -179,4 +180,19 @@ type racedBackend struct{ scriptedBackend }
 
 func (b *racedBackend) Apply(context.Context, installer.Step, *zap.Logger) installer.Outcome {
 	return installer.Outcome{Code: exitcode.Success, AlreadyApplied: true, Message: "patch {P1} is already applied"}
+}
+
+func TestRaceResultValidatesAgainstSchema(t *testing.T) {
+	dir := setupPatches(t, "a.msp")
+	infos := map[string]installer.PatchInfo{"a.msp": {PatchCode: "{P1}", Targets: []string{prodA}}}
+	be := &racedBackend{scriptedBackend{products: []installer.Target{{Code: prodA, Version: "1.0"}}}}
+	p := &Pipeline{Config: Default(), Dir: dir, Backend: be, ReadPatch: patchTable(infos), UI: UIQuiet}
+	res := p.Run(context.Background())
+	path := filepath.Join(t.TempDir(), "r.json")
+	if err := res.WriteFile(path); err != nil {
+		t.Fatal(err)
+	}
+	if err := resultschema.ValidateFile(path); err != nil {
+		t.Errorf("the result of a lost race does not validate: %v", err)
+	}
 }

@@ -143,7 +143,8 @@ func (r *Result) addStep(s installer.Step, sr installer.Outcome) {
 				if sr.AlreadyApplied {
 					// Another run applied it between our plan and our turn
 					// with the lock: report what happened, not the plan.
-					t.Decision, t.Reason = installer.Skip, "already applied (found when applying: another run applied it first)"
+					// (a skip carries no exit code: docs/result.schema.json)
+					t.Decision, t.Reason, t.ExitCode = installer.Skip, "already applied (found when applying: another run applied it first)", nil
 				}
 			}
 		}
