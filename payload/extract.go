@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path"
+	"path/filepath"
 	"sort"
 	"time"
 )
@@ -61,7 +62,7 @@ func (a *Archive) Extract(dir string, opts *ExtractOptions) (names []string, err
 	if err != nil {
 		return nil, err
 	}
-	defer root.RemoveAll(stage)
+	defer removeAllIn(root, dir, stage)
 	sink := func(m *Member) (io.WriteCloser, error) {
 		f, err := root.OpenFile(path.Join(stage, m.Name), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 		if err != nil {
@@ -102,9 +103,7 @@ func (a *Archive) Verify(progress func(int64)) ([]Check, error) {
 func mkdirUnique(root *os.Root, prefix string) (string, error) {
 	var err error
 	for range 10 {
-		var b [8]byte
-		rand.Read(b[:])
-		name := prefix + hex.EncodeToString(b[:])
+		name := uniqueName(prefix)
 		if err = root.Mkdir(name, 0o700); err == nil {
 			return name, nil
 		}
@@ -113,6 +112,13 @@ func mkdirUnique(root *os.Root, prefix string) (string, error) {
 		}
 	}
 	return "", err
+}
+
+// uniqueName is prefix and 16 random hex digits.
+func uniqueName(prefix string) string {
+	var b [8]byte
+	rand.Read(b[:])
+	return prefix + hex.EncodeToString(b[:])
 }
 
 type bufferedFile struct {
@@ -126,4 +132,25 @@ func (b *bufferedFile) Close() error {
 		err = cerr
 	}
 	return err
+}
+
+// removeAllIn removes name (a flat folder this package made) inside root,
+// which is dir. Wine lacks the NtSetInformationFile class os.Root's and
+// os.RemoveAll's removal uses on Windows ("Invalid function"), so a refused
+// removal is redone entry by entry with os.Remove (which does not follow
+// symbolic links either).
+func removeAllIn(root *os.Root, dir, name string) {
+	if root.RemoveAll(name) == nil {
+		return
+	}
+	p := filepath.Join(dir, filepath.FromSlash(name))
+	if st, err := os.Lstat(p); err != nil || !st.IsDir() {
+		os.Remove(p) // a file or a link: itself, never what it points to
+		return
+	}
+	entries, _ := os.ReadDir(p)
+	for _, e := range entries {
+		os.Remove(filepath.Join(p, e.Name()))
+	}
+	os.Remove(p)
 }

@@ -51,11 +51,12 @@ func RerunName(exe string) string {
 }
 
 // KeepForRerun copies files (names relative to src) into parent/name and
-// returns that folder. The copy is built in a fresh private folder beside
-// it and switched into place by renames, so parent/name holds either the
-// previous complete copy or the new one; every write goes through an
-// os.Root of parent, so no symbolic link (in name, or planted inside it)
-// is followed out of it.
+// returns that folder. The copy is built (and synced) in a fresh private
+// folder beside it and switched into place by two renames (the previous
+// copy aside, the new one in), so parent/name is never a partial copy: it
+// is the previous one, then — after the instant between the renames — the
+// new one. Every write goes through an os.Root of parent, so no symbolic
+// link (as name, or planted inside it) is followed out of it.
 func KeepForRerun(src string, files []string, parent, name string) (string, error) {
 	if name == "" || name != filepath.Base(name) || name == "." || name == ".." || strings.HasPrefix(name, ".") {
 		return "", fmt.Errorf("cannot keep the payload for re-running under the name %q", name)
@@ -72,7 +73,7 @@ func KeepForRerun(src string, files []string, parent, name string) (string, erro
 	if err != nil {
 		return "", err
 	}
-	defer root.RemoveAll(stage) // gone after the switch; cleans up after a failure
+	defer removeAllIn(root, parent, stage) // gone after the switch; cleans up after a failure
 	for _, f := range files {
 		if f != filepath.Base(f) {
 			return "", fmt.Errorf("keep %s: not a plain file name", f)
@@ -86,20 +87,17 @@ func KeepForRerun(src string, files []string, parent, name string) (string, erro
 	}
 	old := ""
 	if _, err := root.Lstat(name); err == nil {
-		if old, err = mkdirUnique(root, "."+name+".old-"); err != nil {
+		old = uniqueName("." + name + ".old-")
+		if err := root.Rename(name, old); err != nil {
 			return "", err
 		}
-		if err := root.Rename(name, path.Join(old, name)); err != nil {
-			root.Remove(old)
-			return "", err
-		}
-		defer root.RemoveAll(old)
+		defer removeAllIn(root, parent, old)
 	} else if !errors.Is(err, os.ErrNotExist) {
 		return "", err
 	}
 	if err := root.Rename(stage, name); err != nil {
 		if old != "" {
-			root.Rename(path.Join(old, name), name) // put the previous copy back
+			root.Rename(old, name) // put the previous copy back
 		}
 		return "", err
 	}
