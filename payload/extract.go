@@ -58,7 +58,7 @@ func (a *Archive) Extract(dir string, opts *ExtractOptions) (names []string, err
 		return nil, err
 	}
 	defer root.Close()
-	stage, err := mkdirUnique(root, ".ohotfix-extract-")
+	stage, err := mkdirUnique(root, ".ohotfix-extract-", 0o700)
 	if err != nil {
 		return nil, err
 	}
@@ -99,12 +99,12 @@ func (a *Archive) Verify(progress func(int64)) ([]Check, error) {
 	return a.walk(nil, progress, false)
 }
 
-// mkdirUnique makes a fresh private folder named prefix+random in root.
-func mkdirUnique(root *os.Root, prefix string) (string, error) {
+// mkdirUnique makes a fresh folder named prefix+random in root.
+func mkdirUnique(root *os.Root, prefix string, perm os.FileMode) (string, error) {
 	var err error
 	for range 10 {
 		name := uniqueName(prefix)
-		if err = root.Mkdir(name, 0o700); err == nil {
+		if err = root.Mkdir(name, perm); err == nil {
 			return name, nil
 		}
 		if !os.IsExist(err) {

@@ -17,8 +17,10 @@ import (
 	"github.com/ohotfix/ohotfix/exitcode"
 )
 
-// updateDir writes an ohotfix.ini and two .msp-named files (random bytes,
-// one larger than a cabinet folder) into a fresh folder.
+// updateDir writes an ohotfix.ini and .msp-named files of the given sizes
+// (default: two, one larger than a cabinet folder) into a fresh folder.
+// Their bytes are random, like the compressed cabinets that fill real .msp
+// files.
 func updateDir(t testing.TB, sizes ...int) (string, map[string][]byte) {
 	t.Helper()
 	if len(sizes) == 0 {
@@ -26,12 +28,10 @@ func updateDir(t testing.TB, sizes ...int) (string, map[string][]byte) {
 	}
 	dir := t.TempDir()
 	files := map[string][]byte{"ohotfix.ini": []byte("[OHotfix]\nOHotfixUILevel=q\n")}
-	rng := rand.New(rand.NewPCG(1, 2))
+	rng := rand.NewChaCha8([32]byte{1})
 	for i, n := range sizes {
 		b := make([]byte, n)
-		for j := 0; j+8 <= n; j += 8 {
-			binary.LittleEndian.PutUint64(b[j:], rng.Uint64()&0x0f0f0f0f0f0f0f0f) // compressible a little
-		}
+		rng.Read(b)
 		files[fmt.Sprintf("fix%d.msp", i+1)] = b
 	}
 	for name, b := range files {

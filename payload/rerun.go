@@ -69,7 +69,7 @@ func KeepForRerun(src string, files []string, parent, name string) (string, erro
 		return "", err
 	}
 	defer root.Close()
-	stage, err := mkdirUnique(root, "."+name+".new-")
+	stage, err := mkdirUnique(root, "."+name+".new-", 0o755)
 	if err != nil {
 		return "", err
 	}
@@ -81,9 +81,6 @@ func KeepForRerun(src string, files []string, parent, name string) (string, erro
 		if err := copyInto(root, path.Join(stage, f), filepath.Join(src, f)); err != nil {
 			return "", fmt.Errorf("keep %s for re-running: %w", f, err)
 		}
-	}
-	if err := root.Chmod(stage, 0o755); err != nil {
-		return "", err
 	}
 	old := ""
 	if _, err := root.Lstat(name); err == nil {
