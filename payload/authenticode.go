@@ -119,7 +119,7 @@ type digestInfo struct {
 func parseSignature(der []byte, nested bool, out *[]*Signature) error {
 	p7, err := pkcs7.Parse(der)
 	if err != nil {
-		return fmt.Errorf("Authenticode signature: %w", err)
+		return fmt.Errorf("authenticode signature: %w", err)
 	}
 	s := &Signature{Nested: nested}
 	*out = append(*out, s)
@@ -131,7 +131,7 @@ func parseSignature(der []byte, nested bool, out *[]*Signature) error {
 		_, err = asn1.Unmarshal(rest, &di)
 	}
 	if err != nil {
-		return fmt.Errorf("Authenticode signature: SpcIndirectDataContent: %w", err)
+		return fmt.Errorf("authenticode signature: SpcIndirectDataContent: %w", err)
 	}
 	s.Hash = oidDigestAlgorithms[di.Algorithm.Algorithm.String()]
 	s.SignedDigest = di.Digest

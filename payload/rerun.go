@@ -50,6 +50,28 @@ func RerunName(exe string) string {
 	return b
 }
 
+// KeepExtracted keeps the extracted payload in src (every regular file in
+// it) for the patch executable exe, as CopyFilesToRerun=1 asks: in the
+// folder RerunName(exe) below RerunParent(rerunDir). It returns that
+// folder.
+func KeepExtracted(src, rerunDir, exe string) (string, error) {
+	parent, err := RerunParent(rerunDir)
+	if err != nil {
+		return "", err
+	}
+	entries, err := os.ReadDir(src)
+	if err != nil {
+		return "", err
+	}
+	var files []string
+	for _, e := range entries {
+		if e.Type().IsRegular() {
+			files = append(files, e.Name())
+		}
+	}
+	return KeepForRerun(src, files, parent, RerunName(exe))
+}
+
 // KeepForRerun copies files (names relative to src) into parent/name and
 // returns that folder. The copy is built (and synced) in a fresh private
 // folder beside it and switched into place by two renames (the previous

@@ -88,3 +88,18 @@ func TestKeepForRerunReplacesAtomicallyAndFollowsNoLink(t *testing.T) {
 		}
 	}
 }
+
+func TestKeepExtracted(t *testing.T) {
+	src := t.TempDir()
+	os.WriteFile(filepath.Join(src, "ohotfix.ini"), []byte("ini"), 0o644)
+	os.WriteFile(filepath.Join(src, ManifestName), []byte("sums"), 0o644)
+	os.Mkdir(filepath.Join(src, "sub"), 0o755) // not a payload file: not kept
+	parent := filepath.Join(t.TempDir(), "p")
+	dir, err := KeepExtracted(src, parent, filepath.Join("/some/where", "contoso-fix.exe"))
+	if err != nil || dir != filepath.Join(parent, "contoso-fix") {
+		t.Fatalf("%s %v", dir, err)
+	}
+	if got := readDir(t, dir); len(got) != 2 || string(got["ohotfix.ini"]) != "ini" {
+		t.Errorf("kept %v", got)
+	}
+}

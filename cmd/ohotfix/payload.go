@@ -124,32 +124,6 @@ func payloadQuiet(c *cli.Context, a *payload.Archive) bool {
 	return err == nil && cfg.Quiet()
 }
 
-// keepForRerun keeps the files of the extracted payload in payloadDir in the
-// re-run folder of this executable (CopyFilesToRerun=1): below parent (the
-// RerunDir= key; "" = the machine's default, see payload.RerunParent), in a
-// folder named after the executable. It returns that folder.
-func keepForRerun(payloadDir, parent string) (string, error) {
-	exe, err := os.Executable()
-	if err != nil {
-		return "", err
-	}
-	parent, err = payload.RerunParent(parent)
-	if err != nil {
-		return "", err
-	}
-	entries, err := os.ReadDir(payloadDir)
-	if err != nil {
-		return "", err
-	}
-	var files []string
-	for _, e := range entries {
-		if e.Type().IsRegular() {
-			files = append(files, e.Name())
-		}
-	}
-	return payload.KeepForRerun(payloadDir, files, parent, payload.RerunName(exe))
-}
-
 // runAfterExtract runs IExpress's /c:CMD in the extraction folder and passes
 // its exit code on.
 func runAfterExtract(dir, cmdline string, c *cli.Context) error {
