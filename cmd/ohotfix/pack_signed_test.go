@@ -139,6 +139,16 @@ func TestPackedWindowsSignedNestedExtractsUnderWine(t *testing.T) {
 	resigned := filepath.Join(work, "resigned.exe")
 	osslsigncode(t, "sign", "-certs", cert, "-key", key, "-in", nested, "-out", resigned)
 	verifySigned(t, resigned, cert, 1)
+	// A byte changed in the program (not the payload): the payload is
+	// intact, but the file is not what was signed: 1620.
+	code := must(os.ReadFile(signed))
+	code[0x2000] ^= 1
+	tampered := filepath.Join(work, "tampered.exe")
+	os.WriteFile(tampered, code, 0o755)
+	if r := runBinary(t, nil, "pack", "--verify", tampered); r.status != wantStatus(1620) ||
+		!strings.Contains(r.stdout, "payload: intact") || !strings.Contains(r.stdout, "DOES NOT MATCH") {
+		t.Errorf("program byte changed: %d\n%s", r.status, r.stdout)
+	}
 
 	p := winetest.NewPrefix(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
