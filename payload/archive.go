@@ -81,12 +81,14 @@ func (a *Archive) load() error {
 		pos += int64(h.Size)
 	}
 	var manifest *cab.File
-	seen := map[string]bool{}
+	seen := map[string]bool{} // lower-cased names
 	for _, f := range files {
-		if f.Name != cab.SafePath(f.Name) || strings.ContainsAny(f.Name, `/\`) || seen[f.Name] {
+		// Unique ignoring case: the package must extract on Windows too.
+		key := strings.ToLower(f.Name)
+		if f.Name != cab.SafePath(f.Name) || strings.ContainsAny(f.Name, `/\`) || seen[key] {
 			return invalid(a.Exe, "member %q: not a plain, unique file name", f.Name)
 		}
-		seen[f.Name] = true
+		seen[key] = true
 		if f.Name == ManifestName {
 			manifest = f
 			continue

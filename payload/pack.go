@@ -70,10 +70,15 @@ func Pack(stub, dir string, files []string, out string) (*PackInfo, error) {
 	}
 	files = iniFirst(files)
 	var total int64
+	seen := map[string]string{}
 	for _, name := range files {
-		if name != filepath.Base(name) || name == ManifestName || name != cab.SafePath(name) {
+		if name != filepath.Base(name) || strings.EqualFold(name, ManifestName) || name != cab.SafePath(name) {
 			return nil, exitcode.New(exitcode.InvalidCommandLine, "cannot pack %q: want a plain file name other than %s", name, ManifestName)
 		}
+		if other, dup := seen[strings.ToLower(name)]; dup {
+			return nil, exitcode.New(exitcode.InvalidCommandLine, "cannot pack both %s and %s: their names differ only in case (one file on Windows)", other, name)
+		}
+		seen[strings.ToLower(name)] = name
 		st, err := os.Stat(filepath.Join(dir, name))
 		if err != nil {
 			return nil, exitcode.Wrap(exitcode.InvalidCommandLine, err)

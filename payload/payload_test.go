@@ -314,6 +314,7 @@ func TestManifestMismatches(t *testing.T) {
 		"no manifest":       {"ohotfix.ini": ini},
 		"bad line":          {"ohotfix.ini": ini, ManifestName: []byte("xyz ohotfix.ini\n")},
 		"path in name":      {"../evil.msp": ini, ManifestName: []byte(sum(ini) + "  ../evil.msp\n")},
+		"case twins":        {"a.msp": ini, "A.msp": ini, ManifestName: []byte(sum(ini) + "  a.msp\n" + sum(ini) + "  A.msp\n")},
 	}
 	for name, members := range cases {
 		exe := payloadWith(t, members)
@@ -392,5 +393,21 @@ func TestManifestRoundTrip(t *testing.T) {
 	}
 	if _, err := ParseManifest(append(text, text...)); err == nil {
 		t.Error("duplicate names accepted")
+	}
+}
+
+func TestPackRefusesCaseTwins(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "fix.msp"), []byte("a"), 0o644)
+	if err := os.WriteFile(filepath.Join(dir, "FIX.msp"), []byte("b"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	files, _ := Files(dir)
+	if len(files) != 2 {
+		t.Skip("this file system ignores case")
+	}
+	_, err := Pack(elfStub(t), dir, files, filepath.Join(t.TempDir(), "out"))
+	if exitcode.Of(err) != exitcode.InvalidCommandLine || !strings.Contains(err.Error(), "differ only in case") {
+		t.Errorf("%v", err)
 	}
 }
