@@ -3,7 +3,7 @@
 # within the time its payload takes to extract + 50 ms.
 #
 # Builds (wixl) the demo product v1/v2, the patch and an admin image of v1,
-# packs ohotfix.ini + the patch + a filler of MB MiB (random, default 256:
+# packs ohotfix.ini + the patch + a filler of MB MiB (random, default 64:
 # extraction has something to do) into a Linux-stub package, then times,
 # RUNS times each: `PKG /extract:DIR` (process start to exit: open, verify
 # and extract) and `PKG /q /log:FILE` from process start to the timestamp
@@ -11,8 +11,8 @@
 # (target: first check <= extract + 50 ms).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-MB=${MB:-256}
-RUNS=${RUNS:-5}
+MB=${MB:-64}
+RUNS=${RUNS:-15}
 bin=$PWD/bin/ohotfix
 [[ -x $bin ]] || go build -o "$bin" ./cmd/ohotfix
 command -v wixl >/dev/null || { echo "bench/payload.sh: wixl missing (apt-get install wixl)" >&2; exit 1; }
