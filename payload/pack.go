@@ -23,9 +23,6 @@ const (
 	cabinetLimit = 2_000_000_000
 	// cabinetFiles keeps a cabinet below the format's 65535 members.
 	cabinetFiles = 60000
-	// folderSize starts a new cabinet folder every 32 MiB: independent
-	// folders are decoded in parallel at extraction.
-	folderSize = 32 << 20
 	// peLimit: a PE's certificate-table offset is a 32-bit file offset.
 	peLimit = 1<<32 - 1
 )
@@ -227,7 +224,10 @@ func writeCabinets(w io.Writer, dir string, files []string, tempDir string) (int
 
 func newCabWriter(w io.Writer, tempDir string) *cab.Writer {
 	cw := cab.NewWriter(w)
-	cw.FolderSize = folderSize
+	// A folder per file: independent folders are decoded in parallel at
+	// extraction (a member cannot span folders, so a smaller folder size
+	// would not split a large .msp anyway).
+	cw.FolderPerFile = true
 	cw.TempDir = tempDir
 	return cw
 }
