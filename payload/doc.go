@@ -10,11 +10,15 @@
 //
 // The payload is a run of MS-CAB cabinets, back to back (each cabinet's
 // header gives its size, so the next one starts where it ends). A cabinet
-// holds at most 2 GiB, so a payload of any size is a run of them; most are
-// one. The first member of the first cabinet is SHA256SUMS: one line
-// "HASH  NAME" per other member, as sha256sum writes them. The trailer is
-// 24 bytes: "OHFXPAY1", then the offset of the first cabinet and the
-// payload's length, both little-endian 64-bit.
+// holds at most 2 GiB, so a large payload is a run of them: ohotfix.ini
+// first, then the other files, each in a folder of its own (folders decode
+// in parallel), a new cabinet before a file that would take the current
+// one past 2e9 bytes. The last cabinet holds only SHA256SUMS: one line
+// "HASH  NAME" per member, as sha256sum writes them; written last, it
+// hashes exactly the bytes that were packed, and alone it is read without
+// decoding anything else. The trailer is 24 bytes: "OHFXPAY1", then the
+// offset of the first cabinet and the payload's length, both
+// little-endian 64-bit.
 //
 // # Where the payload sits in a PE file (why it survives signing)
 //
