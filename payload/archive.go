@@ -34,7 +34,8 @@ type Archive struct {
 	// Manifest is the SHA256SUMS member as stored.
 	Manifest []byte
 
-	f *os.File
+	r      io.ReaderAt // the executable
+	closer io.Closer
 }
 
 // Open parses the payload's cabinets and its manifest.
@@ -43,16 +44,28 @@ func (p Payload) Open() (*Archive, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := &Archive{Payload: p, f: f}
-	if err := a.load(); err != nil {
+	a, err := openArchive(p, f)
+	if err != nil {
 		f.Close()
 		return nil, err
 	}
+	a.closer = f
 	return a, nil
 }
 
+// openArchive opens the payload p of the executable r.
+func openArchive(p Payload, r io.ReaderAt) (*Archive, error) {
+	a := &Archive{Payload: p, r: r}
+	return a, a.load()
+}
+
 // Close closes the executable.
-func (a *Archive) Close() error { return a.f.Close() }
+func (a *Archive) Close() error {
+	if a.closer == nil {
+		return nil
+	}
+	return a.closer.Close()
+}
 
 // Size is the total uncompressed size of the members.
 func (a *Archive) TotalSize() int64 {
@@ -67,7 +80,7 @@ func (a *Archive) load() error {
 	end := a.Offset + a.Size
 	var files []*cab.File
 	for pos := a.Offset; pos < end; {
-		r, err := cab.NewReaderAt(a.f, pos, end)
+		r, err := cab.NewReaderAt(a.r, pos, end)
 		if err != nil {
 			return invalid(a.Exe, "cabinet %d at offset %d: %v", a.Cabinets+1, pos, err)
 		}

@@ -68,12 +68,16 @@ func Signatures(path string) (sigs []*Signature, isPE bool, err error) {
 	if err != nil {
 		return nil, false, err
 	}
-	l, isPE, err := readPELayout(f, st.Size())
+	return signatures(f, st.Size())
+}
+
+func signatures(r io.ReaderAt, size int64) (sigs []*Signature, isPE bool, err error) {
+	l, isPE, err := readPELayout(r, size)
 	if err != nil || !isPE || !l.signed() {
 		return nil, isPE, err
 	}
 	table := make([]byte, l.certSize)
-	if _, err := f.ReadAt(table, l.certOff); err != nil {
+	if _, err := r.ReadAt(table, l.certOff); err != nil {
 		return nil, true, err
 	}
 	var blobs [][]byte
@@ -99,7 +103,7 @@ func Signatures(path string) (sigs []*Signature, isPE bool, err error) {
 			continue
 		}
 		if digests[s.Hash] == nil {
-			if digests[s.Hash], err = peDigest(f, l, s.Hash); err != nil {
+			if digests[s.Hash], err = peDigest(r, size, l, s.Hash); err != nil {
 				return nil, true, err
 			}
 		}
@@ -170,22 +174,14 @@ func parseSignature(der []byte, nested bool, out *[]*Signature) error {
 // (Windows's specification walks the sections sorted by file offset and
 // then the data after the last one; for a file whose sections follow one
 // another, as every linker lays them out, that is the same byte sequence.)
-func peDigest(r io.ReaderAt, l peLayout, h crypto.Hash) ([]byte, error) {
+func peDigest(r io.ReaderAt, size int64, l peLayout, h crypto.Hash) ([]byte, error) {
 	if !h.Available() {
 		return nil, fmt.Errorf("digest %v not available", h)
 	}
 	d := h.New()
-	end := l.certOff
-	if !l.signed() {
-		st, ok := r.(interface{ Stat() (os.FileInfo, error) })
-		if !ok {
-			return nil, fmt.Errorf("size unknown")
-		}
-		fi, err := st.Stat()
-		if err != nil {
-			return nil, err
-		}
-		end = fi.Size()
+	end := size
+	if l.signed() {
+		end = l.certOff
 	}
 	for _, part := range [][2]int64{{0, l.checksumOff}, {l.checksumOff + 4, l.certDirOff}, {l.certDirOff + 8, end}} {
 		if _, err := io.Copy(d, io.NewSectionReader(r, part[0], part[1]-part[0])); err != nil {
@@ -213,5 +209,5 @@ func PEDigest(path string, h crypto.Hash) ([]byte, error) {
 	if !ok {
 		return nil, fmt.Errorf("%s is not a PE file", path)
 	}
-	return peDigest(f, l, h)
+	return peDigest(f, st.Size(), l, h)
 }
