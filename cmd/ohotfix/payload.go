@@ -9,6 +9,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/ohotfix/ohotfix/bootstrap"
 	"github.com/ohotfix/ohotfix/exitcode"
 	"github.com/ohotfix/ohotfix/payload"
 )
@@ -30,7 +31,9 @@ func ownPayload() (payload.Payload, bool, error) {
 
 // preparePayload serves the payload switches. It returns the folder to run
 // from ("" = none chosen here), a cleanup function, and done=true when the
-// command line asked only for extraction (or a command after it).
+// command line asked only for extraction (or a command after it). The
+// payload is checked (cabinet checksums, SHA256SUMS) while it is
+// extracted; a damaged one ends the run with 1620 before anything runs.
 func preparePayload(c *cli.Context) (dir string, cleanup func(), done bool, err error) {
 	cleanup = func() {}
 	p, ok, err := ownPayload()
@@ -68,7 +71,7 @@ func preparePayload(c *cli.Context) (dir string, cleanup func(), done bool, err 
 		}
 		dir, cleanup = tmp, func() { os.RemoveAll(tmp) }
 	}
-	names, err := p.Extract(dir)
+	names, err := extractPayload(c, p, dir)
 	if err != nil {
 		cleanup()
 		return "", func() {}, true, err
@@ -83,6 +86,42 @@ func preparePayload(c *cli.Context) (dir string, cleanup func(), done bool, err 
 		return dir, cleanup, true, runAfterExtract(dir, cmdline, c)
 	}
 	return dir, cleanup, false, nil
+}
+
+// extractPayload extracts (and so verifies) p into dir, with a progress bar
+// on a terminal unless the run is quiet.
+func extractPayload(c *cli.Context, p payload.Payload, dir string) ([]string, error) {
+	a, err := p.Open()
+	if err != nil {
+		return nil, err
+	}
+	defer a.Close()
+	opts := &payload.ExtractOptions{}
+	if !payloadQuiet(c, a) {
+		if bar := newProgressBar(c, a.TotalSize()); bar != nil {
+			opts.Progress = func(n int64) { bar.Add64(n) }
+			defer bar.Finish()
+		}
+	}
+	return a.Extract(dir, opts)
+}
+
+// payloadQuiet tells whether this run shows no UI: /q on the command line
+// or, without /passive, OHotfixUILevel=q in the packaged ohotfix.ini (read
+// before extraction; an unreadable one is reported by the run itself).
+func payloadQuiet(c *cli.Context, a *payload.Archive) bool {
+	if c.Bool("quiet") {
+		return true
+	}
+	if c.Bool("passive") {
+		return false
+	}
+	data, ok, err := a.Peek("ohotfix.ini", 1<<20)
+	if err != nil || !ok {
+		return false
+	}
+	cfg, err := bootstrap.ParseConfig(data, "ohotfix.ini")
+	return err == nil && cfg.Quiet()
 }
 
 // runAfterExtract runs IExpress's /c:CMD in the extraction folder and passes

@@ -1,0 +1,165 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/ohotfix/ohotfix/payload"
+)
+
+// packedCase is an admin case (image + updates folder whose ohotfix.ini
+// says quiet) packed into a Linux-stub patch executable.
+func packedCase(t *testing.T, ini string) (exe, updates, image string) {
+	t.Helper()
+	updates, image = adminCase(t, ini)
+	exe = filepath.Join(filepath.Dir(updates), "contoso-fix")
+	if r := runBinary(t, nil, "pack", updates, "-o", exe); r.status != 0 {
+		t.Fatalf("pack: %d %s", r.status, r.stderr)
+	}
+	return exe, updates, image
+}
+
+// runPacked runs a patch executable with its own temp folder (TMPDIR),
+// no standard input, nothing but args.
+func runPacked(t *testing.T, exe string, env []string, args ...string) runResult {
+	t.Helper()
+	tmp := filepath.Join(filepath.Dir(exe), "tmp")
+	os.MkdirAll(tmp, 0o755)
+	cmd := exec.Command(exe, args...)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	cmd.Env = append(append(os.Environ(), "TMPDIR="+tmp), env...)
+	err := cmd.Run()
+	status := 0
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		status = ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	return runResult{out.String(), errb.String(), status}
+}
+
+// wantPatched checks the image now holds v2's files.
+func wantPatched(t *testing.T, image string) {
+	t.Helper()
+	f := demoProduct(t)
+	for _, name := range []string{"application.txt", "engine.dat"} {
+		got, _ := os.ReadFile(filepath.Join(image, "Contoso Demo", name))
+		want, _ := os.ReadFile(filepath.Join(f.dir, "v2", name))
+		if !bytes.Equal(got, want) {
+			t.Errorf("%s is not v2's after the run", name)
+		}
+	}
+}
+
+// leftovers lists the payload copies a run left in its temp folder.
+func leftovers(exe string) []string {
+	l, _ := filepath.Glob(filepath.Join(filepath.Dir(exe), "tmp", "ohotfix-payload-*"))
+	return l
+}
+
+// A Linux-stub package patches an admin image run with /q, and run with
+// no arguments at all (its ohotfix.ini says quiet): same result, no
+// question asked, no payload copy left.
+func TestPackedAdminRunQuietAndNoArgs(t *testing.T) {
+	for _, args := range [][]string{{"/q"}, nil} {
+		exe, _, image := packedCase(t, "CopyFilesToRerun=0\n")
+		r := runPacked(t, exe, nil, args...)
+		if r.status != 0 {
+			t.Fatalf("%v: status %d\n%s%s", args, r.status, r.stdout, r.stderr)
+		}
+		wantPatched(t, image)
+		if args == nil && strings.Contains(r.stdout+r.stderr, "?") {
+			t.Errorf("a quiet run asked something: %q %q", r.stdout, r.stderr)
+		}
+		if l := leftovers(exe); len(l) != 0 {
+			t.Errorf("%v: payload copies left: %v", args, l)
+		}
+	}
+}
+
+// /extract:DIR gives exactly the packed files (and their SHA256SUMS),
+// byte for byte.
+func TestPackedExtractGivesExactlyThePackedFiles(t *testing.T) {
+	exe, updates, image := packedCase(t, "CopyFilesToRerun=0\n")
+	before := treeHash(t, image)
+	out := filepath.Join(filepath.Dir(exe), "extracted")
+	if r := runPacked(t, exe, nil, "/extract:"+out); r.status != 0 {
+		t.Fatalf("extract: %d %s", r.status, r.stderr)
+	}
+	packed, _ := payload.Files(updates)
+	want := append([]string{payload.ManifestName}, packed...)
+	sort.Strings(want)
+	entries, _ := os.ReadDir(out)
+	var got []string
+	for _, e := range entries {
+		got = append(got, e.Name())
+	}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Fatalf("extracted %v, want %v", got, want)
+	}
+	for _, n := range packed {
+		a, _ := os.ReadFile(filepath.Join(updates, n))
+		b, _ := os.ReadFile(filepath.Join(out, n))
+		if !bytes.Equal(a, b) {
+			t.Errorf("%s differs from the packed file", n)
+		}
+	}
+	sums, _ := os.ReadFile(filepath.Join(out, payload.ManifestName))
+	cmd := exec.Command("sha256sum", "-c", "--strict", payload.ManifestName)
+	cmd.Dir = out
+	if o, err := cmd.CombinedOutput(); err != nil {
+		t.Errorf("sha256sum -c: %v %s\n%s", err, o, sums)
+	}
+	if treeHash(t, image) != before {
+		t.Error("extraction touched the image")
+	}
+}
+
+// One flipped byte in the payload: 1620, nothing run (image unchanged, no
+// payload copy), and `pack --verify` says 1620 too; the intact package
+// verifies with 0 and lists its files.
+func TestPackedFlippedByte(t *testing.T) {
+	exe, _, image := packedCase(t, "CopyFilesToRerun=0\n")
+	r := runBinary(t, nil, "pack", "--verify", exe)
+	if r.status != 0 || !strings.Contains(r.stdout, "fix.msp") || !strings.Contains(r.stdout, "intact") {
+		t.Fatalf("verify intact: %d %s %s", r.status, r.stdout, r.stderr)
+	}
+	p, ok, err := payload.Find(exe)
+	if err != nil || !ok {
+		t.Fatal(ok, err)
+	}
+	b, _ := os.ReadFile(exe)
+	b[p.Offset+p.Size/2] ^= 1
+	os.WriteFile(exe, b, 0o755)
+	before := treeHash(t, image)
+	for _, args := range [][]string{{"/q"}, nil, {"/extract:" + filepath.Join(filepath.Dir(exe), "x")}} {
+		r = runPacked(t, exe, []string{"OHOTFIX_TEST_APPLY_TRACE=" + filepath.Join(filepath.Dir(exe), "trace")}, args...)
+		if r.status != wantStatus(1620) || !strings.Contains(r.stderr, "damaged") {
+			t.Errorf("%v: status %d %q", args, r.status, r.stderr)
+		}
+	}
+	if treeHash(t, image) != before {
+		t.Error("the image changed")
+	}
+	if _, err := os.Stat(filepath.Join(filepath.Dir(exe), "trace")); err == nil {
+		t.Error("the apply phase was entered")
+	}
+	if _, err := os.Stat(filepath.Join(filepath.Dir(exe), "x")); err == nil {
+		t.Error("/extract left a folder")
+	}
+	if l := leftovers(exe); len(l) != 0 {
+		t.Errorf("payload copies left: %v", l)
+	}
+	r = runBinary(t, nil, "pack", "--verify", exe)
+	if r.status != wantStatus(1620) || !strings.Contains(r.stdout, "DAMAGED") {
+		t.Errorf("verify damaged: %d %s %s", r.status, r.stdout, r.stderr)
+	}
+}
