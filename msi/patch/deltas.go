@@ -76,7 +76,7 @@ func deltasOf(pair string, pt *transform.Transform, db *msi.Database) (files []D
 				continue
 			}
 			if b, err := binaryCell(pt, tc, r, "Header"); err == nil && b != nil {
-				headers[deltaCell(tc, r, "StreamRef").Str()] = b
+				headers[cell(tc, r, "StreamRef").Str()] = b
 			}
 		}
 	}
@@ -86,9 +86,9 @@ func deltasOf(pair string, pt *transform.Transform, db *msi.Database) (files []D
 				continue
 			}
 			f := DeltaFile{
-				Pair: pair, File: deltaCell(tc, r, "File_").Str(),
-				Sequence: deltaInt(tc, r, "Sequence"), PatchSize: deltaInt(tc, r, "PatchSize"),
-				Attributes: deltaInt(tc, r, "Attributes"), StreamRef: deltaCell(tc, r, "StreamRef_").Str(),
+				Pair: pair, File: cell(tc, r, "File_").Str(),
+				Sequence: cellInt(tc, r, "Sequence"), PatchSize: cellInt(tc, r, "PatchSize"),
+				Attributes: cellInt(tc, r, "Attributes"), StreamRef: cell(tc, r, "StreamRef_").Str(),
 			}
 			raw, err := binaryCell(pt, tc, r, "Header")
 			if raw == nil && err == nil && f.StreamRef != "" {
@@ -108,32 +108,17 @@ func deltasOf(pair string, pt *transform.Transform, db *msi.Database) (files []D
 	if tc, ok := byName["PatchPackage"]; ok && tc.Err == nil {
 		for _, r := range tc.Records {
 			if r.Op != transform.OpDelete {
-				pkgs = append(pkgs, PatchPackage{Pair: pair, PatchID: deltaCell(tc, r, "PatchId").Str(), Media: deltaInt(tc, r, "Media_")})
+				pkgs = append(pkgs, PatchPackage{Pair: pair, PatchID: cell(tc, r, "PatchId").Str(), Media: cellInt(tc, r, "Media_")})
 			}
 		}
 	}
 	return files, pkgs, nil
 }
 
-// deltaCell is the value of column col in record r (NULL when absent).
-func deltaCell(tc transform.TableChange, r transform.Record, col string) msi.Value {
-	for i, c := range tc.Columns {
-		if c.Name == col && r.Has(i) {
-			return r.Values[i]
-		}
-	}
-	return msi.Null
-}
-
-func deltaInt(tc transform.TableChange, r transform.Record, col string) int {
-	n, _ := deltaCell(tc, r, col).Int()
-	return int(n)
-}
-
 // binaryCell reads a binary cell's stream from the transform (nil when the
 // cell is NULL).
 func binaryCell(t *transform.Transform, tc transform.TableChange, r transform.Record, col string) ([]byte, error) {
-	v := deltaCell(tc, r, col)
+	v := cell(tc, r, col)
 	if v.Kind() != msi.KindBinary {
 		return nil, nil
 	}
