@@ -50,6 +50,7 @@ type Config struct {
 	ResultFile           string // JSON result written here (also --result-json)
 	WatsonURL            string // where failure reports are uploaded
 	BlockOnPendingReboot bool   // a pending reboot refuses the run (3017) instead of warning
+	RerunDir             string // parent of the folders CopyFilesToRerun keeps ("" = the per-machine default)
 
 	// Path is the file the config was read from ("" when defaults were used).
 	Path string
@@ -103,6 +104,7 @@ var keys = []keyDef{
 	{name: "ResultFile", def: "", ext: true, set: strKey(func(c *Config) *string { return &c.ResultFile })},
 	{name: "WatsonURL", def: "", ext: true, set: strKey(func(c *Config) *string { return &c.WatsonURL })},
 	{name: "BlockOnPendingReboot", def: "0", ext: true, set: boolKey(func(c *Config) *bool { return &c.BlockOnPendingReboot })},
+	{name: "RerunDir", def: "", ext: true, set: strKey(func(c *Config) *string { return &c.RerunDir })},
 }
 
 // Allowed letters; the first of each list is what the README documents.

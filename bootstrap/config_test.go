@@ -37,8 +37,8 @@ func TestDefaultsMatchOHotfix(t *testing.T) {
 			t.Errorf("%s default = %v, want %v", k, got[k], v)
 		}
 	}
-	if n := len(KeyNames()); n != 19+4 {
-		t.Errorf("%d keys, want 19 OHotfix keys + 4 extensions", n)
+	if n := len(KeyNames()); n != 19+5 {
+		t.Errorf("%d keys, want 19 OHotfix keys + 5 extensions", n)
 	}
 }
 

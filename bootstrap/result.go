@@ -37,7 +37,10 @@ type Result struct {
 	Reason          string `json:"reason,omitempty"`
 	RebootNeeded    bool   `json:"reboot_needed"`
 	RebootInitiated bool   `json:"reboot_initiated"`
-	Logs            struct {
+	// RerunDir is where a packed executable kept its payload
+	// (CopyFilesToRerun=1): `ohotfix run RerunDir` runs the update again.
+	RerunDir string `json:"rerun_dir,omitempty"`
+	Logs     struct {
 		Main string `json:"main,omitempty"`
 		Msi  string `json:"msi,omitempty"`
 	} `json:"logs"`

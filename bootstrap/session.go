@@ -42,6 +42,9 @@ type Options struct {
 	// NewBackend picks the installer backend for the configuration (the
 	// caller knows the engines; bootstrap knows only their contract).
 	NewBackend func(cfg *Config, logs *Logs) (installer.Backend, error)
+	// AfterRun, when set, runs after the pipeline and before the result is
+	// written (a packed executable keeps its payload for a rerun here).
+	AfterRun func(cfg *Config, logs *Logs, res *Result)
 	// Lock takes the machine-wide install lock (see Pipeline.Lock).
 	Lock     func(ctx context.Context, cfg *Config, logs *Logs) (release func(), err error)
 	Rebooter Rebooter
@@ -178,11 +181,6 @@ func (s *Session) logStart() {
 			l.Info("notice: keys missing from ohotfix.ini took their defaults (OHotfix itself refused such files)",
 				zap.Strings("keys", s.Config.Missing))
 		}
-		for _, k := range []string{"CopyFilesToRerun"} {
-			if s.Config.Explicit[k] {
-				l.Info("notice: " + k + " is read but has no effect in this version of ohotfix (files are not copied to re-run)")
-			}
-		}
 		if len(s.Config.Unknown) > 0 {
 			l.Warn("unknown keys in ohotfix.ini were ignored", zap.Strings("keys", s.Config.Unknown))
 		}
@@ -220,6 +218,9 @@ func (s *Session) Run(ctx context.Context) *Result {
 		res = NewFailedResult(s.Config.modeName(), s.Logs, err)
 	} else {
 		res = p.Run(ctx)
+		if s.Opts.AfterRun != nil {
+			s.Opts.AfterRun(s.Config, s.Logs, res)
+		}
 	}
 	s.Finish(res)
 	return res

@@ -102,7 +102,9 @@ func (f *fleet) newHost(name string, ssh bool) host {
 	msi := f.demo.CopyImage(f.t, h.image)
 	tmp := filepath.Join(dir, "tmp")
 	os.MkdirAll(tmp, 0o755)
-	h.vars["ohotfix_args"] = []string{"/admin:" + msi, "--set", "InstallerWaitSeconds=60"}
+	// Each host keeps its rerun copy (CopyFilesToRerun=1) in its own
+	// folder, as separate machines would.
+	h.vars["ohotfix_args"] = []string{"/admin:" + msi, "--set", "InstallerWaitSeconds=60", "--set", "RerunDir=" + filepath.Join(dir, "rerun")}
 	h.vars["ohotfix_remote_dir"] = h.remoteDir
 	h.vars["ohotfix_environment"] = map[string]string{"TMPDIR": tmp}
 	return h
@@ -259,7 +261,8 @@ func TestAnsibleRolePatchesFleet(t *testing.T) {
 	local2.vars["ohotfix_package"] = damaged
 	local2Before := e2efixture.TreeHash(t, local2.image)
 
-	ssh2.vars["ohotfix_args"] = []string{"/admin:" + filepath.Join(ssh2.image, "v1.msi"), "--set", "InstallerWaitSeconds=1"}
+	ssh2.vars["ohotfix_args"] = []string{"/admin:" + filepath.Join(ssh2.image, "v1.msi"), "--set", "InstallerWaitSeconds=1",
+		"--set", "RerunDir=" + filepath.Join(filepath.Dir(ssh2.image), "rerun")}
 	ssh2.vars["ohotfix_retries"] = 5
 	held, err := lock.AcquireFile(context.Background(), filepath.Join(ssh2.image, lock.ImageLockName), lock.Options{Timeout: lock.NoWait})
 	if err != nil {

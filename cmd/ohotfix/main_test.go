@@ -178,7 +178,7 @@ func TestE2EPackedExecutable(t *testing.T) {
 	dir := t.TempDir()
 	src := filepath.Join(dir, "src")
 	os.Mkdir(src, 0o755)
-	ini := []byte("[OHotfix]\nOHotfixUILevel=q\n")
+	ini := []byte("[OHotfix]\nOHotfixUILevel=q\nCopyFilesToRerun=0\n")
 	msp := bytes.Repeat([]byte("not really a patch "), 5000)
 	os.WriteFile(filepath.Join(src, "ohotfix.ini"), ini, 0o644)
 	os.WriteFile(filepath.Join(src, "a.msp"), msp, 0o644)

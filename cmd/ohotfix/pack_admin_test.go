@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"os"
 	"os/exec"
@@ -17,7 +18,9 @@ import (
 // says quiet) packed into a Linux-stub patch executable.
 func packedCase(t *testing.T, ini string) (exe, updates, image string) {
 	t.Helper()
-	updates, image = adminCase(t, ini)
+	// CopyFilesToRerun (on by default) keeps the payload below RerunDir:
+	// a test's own folder, never the machine's /var/lib/ohotfix/rerun.
+	updates, image = adminCase(t, ini+"RerunDir="+filepath.Join(t.TempDir(), "rerun")+"\n")
 	exe = filepath.Join(filepath.Dir(updates), "contoso-fix")
 	if r := runBinary(t, nil, "pack", updates, "-o", exe); r.status != 0 {
 		t.Fatalf("pack: %d %s", r.status, r.stderr)
@@ -161,5 +164,51 @@ func TestPackedFlippedByte(t *testing.T) {
 	r = runBinary(t, nil, "pack", "--verify", exe)
 	if r.status != wantStatus(1620) || !strings.Contains(r.stdout, "DAMAGED") {
 		t.Errorf("verify damaged: %d %s %s", r.status, r.stdout, r.stderr)
+	}
+}
+
+// CopyFilesToRerun=1 (the default): the packed executable's payload stays
+// in RerunDir/<executable name>/, the result names it, and `ohotfix run`
+// on that folder runs the update again — a no-op "already applied".
+// CopyFilesToRerun=0 keeps nothing.
+func TestPackedCopyFilesToRerun(t *testing.T) {
+	exe, updates, image := packedCase(t, "")
+	parent := filepath.Join(t.TempDir(), "rerun")
+	res := filepath.Join(t.TempDir(), "r.json")
+	r := runPacked(t, exe, nil, "/q", "--set", "RerunDir="+parent, "/result-json:"+res)
+	if r.status != 0 {
+		t.Fatalf("status %d\n%s%s", r.status, r.stdout, r.stderr)
+	}
+	wantPatched(t, image)
+	var doc struct {
+		RerunDir string `json:"rerun_dir"`
+	}
+	data, _ := os.ReadFile(res)
+	if err := json.Unmarshal(data, &doc); err != nil || doc.RerunDir != filepath.Join(parent, "contoso-fix") {
+		t.Fatalf("rerun_dir %q (%v), want %s", doc.RerunDir, err, filepath.Join(parent, "contoso-fix"))
+	}
+	for _, name := range []string{"ohotfix.ini", "fix.msp"} {
+		kept, err1 := os.ReadFile(filepath.Join(doc.RerunDir, name))
+		orig, err2 := os.ReadFile(filepath.Join(updates, name))
+		if err1 != nil || err2 != nil || !bytes.Equal(kept, orig) {
+			t.Errorf("%s not kept byte for byte in %s (%v %v)", name, doc.RerunDir, err1, err2)
+		}
+	}
+	before := treeHash(t, image)
+	r = runBinary(t, []string{"TMPDIR=" + t.TempDir()}, "run", doc.RerunDir, "--set", "OHotfixUILevel=n")
+	if r.status != 0 || !strings.Contains(r.stdout, "already applied") {
+		t.Errorf("run %s: status %d %q %q", doc.RerunDir, r.status, r.stdout, r.stderr)
+	}
+	if treeHash(t, image) != before {
+		t.Error("the rerun changed the image")
+	}
+
+	exe, _, _ = packedCase(t, "CopyFilesToRerun=0\n")
+	parent0 := filepath.Join(t.TempDir(), "rerun0")
+	if r := runPacked(t, exe, nil, "/q", "--set", "RerunDir="+parent0); r.status != 0 {
+		t.Fatalf("CopyFilesToRerun=0: status %d %s", r.status, r.stderr)
+	}
+	if _, err := os.Stat(parent0); err == nil {
+		t.Errorf("CopyFilesToRerun=0 kept %s", parent0)
 	}
 }

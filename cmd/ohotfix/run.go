@@ -10,10 +10,12 @@ import (
 	"syscall"
 
 	"github.com/urfave/cli/v2"
+	"go.uber.org/zap"
 	"golang.org/x/term"
 
 	"github.com/ohotfix/ohotfix/bootstrap"
 	"github.com/ohotfix/ohotfix/exitcode"
+	"github.com/ohotfix/ohotfix/payload"
 )
 
 func runCommand() *cli.Command {
@@ -87,6 +89,9 @@ func session(c *cli.Context, check bool) (s *bootstrap.Session, cleanup func(), 
 			o.Dir = payloadDir
 			if exe, err := os.Executable(); err == nil {
 				o.IniBase = filepath.Dir(exe)
+				if !check {
+					o.AfterRun = keepForRerun(payloadDir, exe)
+				}
 			}
 		}
 		s, err = bootstrap.Prepare(o, !check)
@@ -148,4 +153,24 @@ func runAction(c *cli.Context) error {
 		return &exitcode.Error{Code: res.Code()} // the summary said it already
 	}
 	return exitcode.New(res.Code(), "%s", res.Reason)
+}
+
+// keepForRerun is CopyFilesToRerun=1 (OHotfix's default) for a packed
+// executable: after the run its payload stays in a per-machine folder named
+// after the executable, from which `ohotfix run FOLDER` runs the update again
+// (after a restart, or for a repair). A failure to keep it is a warning, not
+// the run's failure.
+func keepForRerun(payloadDir, exe string) func(*bootstrap.Config, *bootstrap.Logs, *bootstrap.Result) {
+	return func(cfg *bootstrap.Config, logs *bootstrap.Logs, res *bootstrap.Result) {
+		if !cfg.CopyFilesToRerun {
+			return
+		}
+		dir, err := payload.KeepExtracted(payloadDir, cfg.RerunDir, exe)
+		if err != nil {
+			logs.Log.Warn("CopyFilesToRerun: the payload could not be kept for a rerun", zap.Error(err))
+			return
+		}
+		res.RerunDir = dir
+		logs.Log.Info("CopyFilesToRerun: the payload is kept for a rerun", zap.String("rerun_dir", dir))
+	}
 }
