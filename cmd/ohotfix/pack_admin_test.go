@@ -212,3 +212,18 @@ func TestPackedCopyFilesToRerun(t *testing.T) {
 		t.Errorf("CopyFilesToRerun=0 kept %s", parent0)
 	}
 }
+
+// /extract: into something that cannot be a folder is a destination problem
+// (1632), not an invalid package (1620), and leaves the file as it was.
+func TestPackedExtractDestinationError(t *testing.T) {
+	exe, _, _ := packedCase(t, "CopyFilesToRerun=0\n")
+	file := filepath.Join(t.TempDir(), "existing")
+	os.WriteFile(file, []byte("keep me"), 0o644)
+	r := runPacked(t, exe, nil, "/extract:"+file)
+	if r.status != wantStatus(1632) || !strings.Contains(r.stderr, "cannot extract the payload into") {
+		t.Errorf("status %d (want %d), stderr %q", r.status, wantStatus(1632), r.stderr)
+	}
+	if b, _ := os.ReadFile(file); string(b) != "keep me" {
+		t.Errorf("the file was changed: %q", b)
+	}
+}

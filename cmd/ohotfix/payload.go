@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -103,7 +104,14 @@ func extractPayload(c *cli.Context, p payload.Payload, dir string) ([]string, er
 			defer bar.Finish()
 		}
 	}
-	return a.Extract(dir, opts)
+	names, err := a.Extract(dir, opts)
+	var coded *exitcode.Error
+	if err != nil && !errors.As(err, &coded) {
+		// The payload checked out (its own failures carry 1620): what failed
+		// is the destination, which is a temp/target-folder problem.
+		return nil, exitcode.New(exitcode.TempUnwritable, "cannot extract the payload into %s: %v", dir, err)
+	}
+	return names, err
 }
 
 // payloadQuiet tells whether this run shows no UI: /q on the command line
