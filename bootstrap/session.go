@@ -237,7 +237,10 @@ func (s *Session) Finish(res *Result) {
 			}
 		}
 	}
-	s.Logs.Final(fmt.Sprintf("ohotfix finished: exit code %d (%s), POSIX status %d: %s", res.ExitCode, res.ExitName, res.Status, res.Reason))
+	// One line, whatever the reason holds: the last line of the log is
+	// where scripts look for the code.
+	reason := strings.Join(strings.Fields(strings.ReplaceAll(res.Reason, "\n", "; ")), " ")
+	s.Logs.Final(fmt.Sprintf("ohotfix finished: exit code %d (%s), POSIX status %d: %s", res.ExitCode, res.ExitName, res.Status, reason))
 	_ = s.Logs.Close()
 }
 
