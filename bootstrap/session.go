@@ -111,7 +111,7 @@ func Prepare(opts Options, openLogs bool) (*Session, error) {
 	if base == "" {
 		base = dir
 	}
-	for _, p := range []*string{&cfg.AdminPath, &cfg.ResultFile} {
+	for _, p := range []*string{&cfg.AdminPath, &cfg.ResultFile, &cfg.RerunDir} {
 		if *p != "" && !isAbsAnyOS(*p) {
 			*p = filepath.Join(base, *p)
 		}
