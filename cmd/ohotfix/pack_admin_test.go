@@ -227,3 +227,29 @@ func TestPackedExtractDestinationError(t *testing.T) {
 		t.Errorf("the file was changed: %q", b)
 	}
 }
+
+// A rerun folder is checked against its SHA256SUMS before it runs: a
+// changed .msp there is 1620 and the image is unchanged.
+func TestRerunFolderIsVerified(t *testing.T) {
+	exe, _, image := packedCase(t, "")
+	parent := filepath.Join(t.TempDir(), "rerun")
+	if r := runPacked(t, exe, nil, "/q", "--set", "RerunDir="+parent, "--set", "MinProductVersion=9.0"); r.status != wantStatus(1642) {
+		t.Fatalf("first run (refused by MinProductVersion): status %d %s", r.status, r.stderr)
+	}
+	dir := filepath.Join(parent, "contoso-fix")
+	msp := filepath.Join(dir, "fix.msp")
+	data, err := os.ReadFile(msp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data[len(data)/2] ^= 1
+	os.WriteFile(msp, data, 0o644)
+	before := treeHash(t, image)
+	r := runBinary(t, []string{"TMPDIR=" + t.TempDir()}, "run", dir, "/q")
+	if r.status != wantStatus(1620) || !strings.Contains(r.stderr, "fix.msp does not match SHA256SUMS") {
+		t.Errorf("status %d (want %d), stderr %q", r.status, wantStatus(1620), r.stderr)
+	}
+	if treeHash(t, image) != before {
+		t.Error("the image changed")
+	}
+}

@@ -95,6 +95,16 @@ func session(c *cli.Context, check bool) (s *bootstrap.Session, cleanup func(), 
 			}
 		}
 		s, err = bootstrap.Prepare(o, !check)
+		if err == nil && payloadDir == "" {
+			// A folder holding SHA256SUMS is an extracted payload (a rerun
+			// folder, an /extract copy): checked before anything in it runs.
+			if _, verr := payload.VerifyFolder(s.Dir); verr != nil {
+				if !check {
+					s.Finish(bootstrap.NewFailedResult("unknown", s.Logs, verr))
+				}
+				return nil, cleanup, false, verr
+			}
+		}
 	}
 	switch {
 	case err != nil && !check:
