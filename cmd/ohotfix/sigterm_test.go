@@ -45,7 +45,23 @@ func TestSigtermEndsWaitingRunPromptly(t *testing.T) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(1500 * time.Millisecond) // it is waiting for the holder now
+	// Signal only once it says it waits (a slow machine may still be
+	// starting it, before its handler is installed).
+	for deadline := time.Now().Add(60 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		logs, _ := filepath.Glob(filepath.Join(tmp, "OHotfix", "OHotfix(*).log"))
+		waiting := false
+		for _, l := range logs {
+			if text, _ := os.ReadFile(l); strings.Contains(string(text), "waiting up to") {
+				waiting = true
+			}
+		}
+		if waiting {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the second run never started waiting for the holder")
+		}
+	}
 	sent := time.Now()
 	cmd.Process.Signal(syscall.SIGTERM)
 	err := cmd.Wait()
