@@ -74,10 +74,7 @@ func RunChecks(cfg *Config, inv *installer.Inventory, patches []installer.PatchI
 		}
 	}
 	out.Code = rep.Code           // the first blocking failure's (never Success for a failure)
-	fileOf := map[string]string{} // checks name patches by base name
-	for _, pi := range patches {
-		fileOf[filepath.Base(pi.File)] = pi.File
-	}
+	fileOf := filesByName(patches) // checks name patches by base name
 	for _, v := range rep.Excluded {
 		if v.Status == checks.Failed {
 			out.PatchRefuse[fileOf[v.Patch]] = CheckVerdict{Name: v.Patch, Status: string(v.Status), Reason: v.Reason, Code: v.Code}
@@ -89,21 +86,27 @@ func RunChecks(cfg *Config, inv *installer.Inventory, patches []installer.PatchI
 }
 
 // TargetVerdicts asks checks.PatchesNeeded where each readable patch
-// applies, per target: a product below MinProductVersion or without
-// FeatureToCheck is skipped even when another target of the same patch is
-// patched; a target that records the patch is "already applied".
+// applies, per target (keyed by file): a product below MinProductVersion or
+// without FeatureToCheck is skipped even when another target of the same
+// patch is patched; a target that records the patch is "already applied".
 func TargetVerdicts(cfg *Config, inv *installer.Inventory, patches []installer.PatchInfo) map[string][]checks.TargetVerdict {
-	facts := Facts(inv, patches)
-	fileOf := map[string]string{} // checks name patches by base name
+	needed := checks.PatchesNeeded{MinProductVersion: cfg.MinProductVersion, FeatureToCheck: cfg.FeatureToCheck}
+	byName := needed.Verdicts(Facts(inv, patches))
+	fileOf := filesByName(patches)
+	where := make(map[string][]checks.TargetVerdict, len(byName))
+	for name, vs := range byName {
+		where[fileOf[name]] = vs
+	}
+	return where
+}
+
+// filesByName maps the base names checks use for patches back to files.
+func filesByName(patches []installer.PatchInfo) map[string]string {
+	fileOf := make(map[string]string, len(patches))
 	for _, pi := range patches {
 		fileOf[filepath.Base(pi.File)] = pi.File
 	}
-	needed := checks.PatchesNeeded{MinProductVersion: cfg.MinProductVersion, FeatureToCheck: cfg.FeatureToCheck}
-	where := map[string][]checks.TargetVerdict{}
-	for _, fp := range facts.Patches {
-		where[fileOf[fp.Name]] = needed.Verdicts(facts, fp)
-	}
-	return where
+	return fileOf
 }
 
 // MeasureFacts fills in the machine facts the checks need: free space of the

@@ -71,11 +71,17 @@ type TargetVerdict struct {
 	Reason         string  `json:"reason"`
 }
 
-// Verdicts judges p on each targeted product it lists, in p's order. This
-// is the one place that decides where a patch applies; the planner turns
-// the verdicts into steps.
-func (c PatchesNeeded) Verdicts(f *Facts, p Patch) []TargetVerdict {
-	return c.judge(f, c.targets(f), p)
+// Verdicts judges every patch of f on each targeted product it lists (in
+// the patch's order), keyed by patch name. This is the one place that
+// decides where a patch applies; the planner turns the verdicts into steps.
+// The targets and their version verdicts are computed once for all patches.
+func (c PatchesNeeded) Verdicts(f *Facts) map[string][]TargetVerdict {
+	nt := c.targets(f)
+	out := make(map[string][]TargetVerdict, len(f.Patches))
+	for _, p := range f.Patches {
+		out[p.Name] = c.judge(f, nt, p)
+	}
+	return out
 }
 
 // neededTargets are the targeted products with their MinProductVersion
