@@ -73,7 +73,7 @@ func RunChecks(cfg *Config, inv *installer.Inventory, patches []installer.PatchI
 			out.Reason = r.Name + ": " + r.Reason
 		}
 	}
-	out.Code = rep.Code           // the first blocking failure's (never Success for a failure)
+	out.Code = rep.Code            // the first blocking failure's (never Success for a failure)
 	fileOf := filesByName(patches) // checks name patches by base name
 	for _, v := range rep.Excluded {
 		if v.Status == checks.Failed {
