@@ -87,9 +87,11 @@ func NewFailedResult(mode string, logs *Logs, err error) *Result {
 // full code in its last line, and the JSON result when --result-json was
 // given, so deployment tools see the same evidence as for any failure.
 func ReportEarlyFailure(o Options, err error) {
-	logs, lerr := OpenLogs(LogDir(), o.LogFile, "v", "v")
-	if lerr != nil {
-		logs = NopLogs()
+	logs := NopLogs()
+	if !o.ReadOnly { // ohotfix check changes nothing: no log pair
+		if l, lerr := OpenLogs(LogDir(), o.LogFile, "v", "v"); lerr == nil {
+			logs = l
+		}
 	}
 	res := NewFailedResult("unknown", logs, err)
 	s := &Session{Opts: o, Logs: logs, Config: &Config{ResultFile: o.ResultJSON}}

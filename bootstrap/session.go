@@ -226,6 +226,14 @@ func (s *Session) Run(ctx context.Context) *Result {
 	return res
 }
 
+// Fail ends a prepared session that cannot run (e.g. its folder failed an
+// integrity check): the failed result and the final log line, as any run.
+func (s *Session) Fail(err error) *Result {
+	res := NewFailedResult(s.Config.modeName(), s.Logs, err)
+	s.Finish(res)
+	return res
+}
+
 // Finish writes the result file (also on failure) and the last log line,
 // which always carries the full code.
 func (s *Session) Finish(res *Result) {

@@ -29,20 +29,14 @@ func checkAction(c *cli.Context) error {
 	if c.Bool("detect") {
 		return detectAction(c)
 	}
-	s, cleanup, done, err := session(c, true)
+	s, mode, plan, cleanup, err := planOnly(c)
 	defer cleanup()
-	if err != nil || done {
+	if err != nil || plan == nil {
 		return err
 	}
-	p, err := s.Pipeline()
-	if err != nil {
-		return err
-	}
-	p.Progress = nil
-	plan, _ := p.Plan(context.Background())
 	// --log and --result-json work for check too; the result records the
 	// plan and the code a run would return.
-	s.Finish(bootstrap.PlanResult(p.Backend.Mode(), s.Logs, plan))
+	s.Finish(bootstrap.PlanResult(mode, s.Logs, plan))
 	if c.Bool("json") {
 		enc := json.NewEncoder(c.App.Writer)
 		enc.SetIndent("", "  ")
@@ -68,23 +62,13 @@ func detectAction(c *cli.Context) error {
 	notDetected := func(why string) error {
 		return exitcode.New(exitcode.NotDetected, "not detected: %s", why)
 	}
-	s, cleanup, done, err := session(c, true)
+	s, _, plan, cleanup, err := planOnly(c)
 	defer cleanup()
-	if err != nil || done {
-		if err == nil {
-			err = fmt.Errorf("nothing to detect")
-		}
-		return notDetected(err.Error())
-	}
-	p, err := s.Pipeline()
-	if err != nil {
-		return notDetected(err.Error())
-	}
-	p.Progress = nil
-	plan, err := p.Plan(context.Background())
 	switch {
 	case err != nil:
 		return notDetected(err.Error())
+	case plan == nil:
+		return notDetected("nothing to detect")
 	case plan.Code != exitcode.Success:
 		return notDetected(plan.Reason)
 	case len(plan.Patches) == 0:
@@ -101,4 +85,21 @@ func detectAction(c *cli.Context) error {
 	}
 	fmt.Fprintf(c.App.Writer, "detected: %d of %d patches applied, none needed here\n", len(applied), len(plan.Patches))
 	return nil
+}
+
+// planOnly runs Detect and Plan for check and check --detect. plan is nil
+// when the command was served before planning (e.g. /extract of a packed
+// executable); a failed detection still returns its plan (with its code).
+func planOnly(c *cli.Context) (s *bootstrap.Session, mode string, plan *bootstrap.Plan, cleanup func(), err error) {
+	s, cleanup, done, err := session(c, true)
+	if err != nil || done {
+		return s, "", nil, cleanup, err
+	}
+	p, err := s.Pipeline()
+	if err != nil {
+		return s, "", nil, cleanup, err
+	}
+	p.Progress = nil
+	plan, _ = p.Plan(context.Background())
+	return s, p.Backend.Mode(), plan, cleanup, nil
 }

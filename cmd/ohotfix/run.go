@@ -100,22 +100,16 @@ func session(c *cli.Context, check bool) (s *bootstrap.Session, cleanup func(), 
 			// folder, an /extract copy): checked before anything in it runs.
 			if _, verr := payload.VerifyFolder(s.Dir); verr != nil {
 				if !check {
-					s.Finish(bootstrap.NewFailedResult("unknown", s.Logs, verr))
+					s.Fail(verr)
 				}
 				return nil, cleanup, false, verr
 			}
 		}
 	}
-	switch {
-	case err != nil && !check:
+	// check (ReadOnly) writes only the result it was asked for, no logs.
+	if err != nil && (!check || o.ResultJSON != "") {
+		o.ReadOnly = check // options may have stopped before setting it
 		bootstrap.ReportEarlyFailure(o, err)
-	case err != nil && c.String("result-json") != "":
-		// check changes nothing, so no log pair; the result it was asked
-		// for is still written.
-		res := bootstrap.NewFailedResult("unknown", nil, err)
-		if werr := res.WriteFile(c.String("result-json")); werr != nil {
-			fmt.Fprintf(c.App.ErrWriter, "ohotfix: warning: cannot write the result file: %v\n", werr)
-		}
 	}
 	return s, cleanup, false, err
 }
