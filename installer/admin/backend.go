@@ -69,11 +69,12 @@ func (b *Backend) Inventory(ctx context.Context, patches []installer.PatchInfo) 
 	// Check never opens, so a FIFO or device named as the image cannot
 	// block the run: it is a fact for the TargetType check (1620).
 	_, err := safeopen.Check(path)
+	var nr *safeopen.NotRegularError
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		img.OpenError = "the file does not exist"
 		return inv, nil
-	case errors.Is(err, safeopen.ErrNotRegular) && isDir(path):
+	case errors.As(err, &nr) && nr.Mode.IsDir():
 		img.OpenError = "it is a folder; AdminPath names the image's .msi file"
 		return inv, nil
 	case err != nil:
@@ -134,9 +135,4 @@ func (b *Backend) Apply(ctx context.Context, s installer.Step, log *zap.Logger) 
 		return installer.Outcome{Code: exitcode.Of(err), Message: err.Error()}
 	}
 	return installer.Outcome{Code: exitcode.Success, AlreadyApplied: res.AlreadyApplied, Message: res.Message, Warnings: res.Warnings}
-}
-
-func isDir(p string) bool {
-	fi, err := os.Stat(p)
-	return err == nil && fi.IsDir()
 }
