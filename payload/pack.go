@@ -14,6 +14,7 @@ import (
 	"github.com/ohotfix/ohotfix/cab"
 	"github.com/ohotfix/ohotfix/exitcode"
 	"github.com/ohotfix/ohotfix/internal/atomicfile"
+	"github.com/ohotfix/ohotfix/internal/safeopen"
 )
 
 const (
@@ -233,7 +234,7 @@ func newCabWriter(w io.Writer, tempDir string) *cab.Writer {
 }
 
 func addFile(cw *cab.Writer, path, name string) (hash.Hash, error) {
-	src, err := os.Open(path)
+	src, err := safeopen.Open(path) // a FIFO put in its place must not block the pack
 	if err != nil {
 		return nil, err
 	}

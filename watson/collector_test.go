@@ -16,6 +16,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/ohotfix/ohotfix/internal/testtools"
 )
 
 func newTestCollector(t testing.TB) (*Collector, *httptest.Server) {
@@ -129,7 +131,7 @@ var barRe = regexp.MustCompile(`<rect class="bar"[^>]*>`)
 
 func lookCabextract(t *testing.T) (string, error) {
 	t.Helper()
-	return needTool(t, "cabextract", "cabextract"), nil
+	return testtools.LookPath(t, "cabextract"), nil
 }
 
 // freeAddr returns an address nothing listens on (for a collector that is

@@ -2,26 +2,11 @@ package watson
 
 import (
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 )
-
-// needTool skips when a Debian tool is missing, except in CI where every
-// tool must be there (a skip would hide the check).
-func needTool(t testing.TB, name, pkg string) string {
-	t.Helper()
-	p, err := exec.LookPath(name)
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("%s missing in CI (Debian package %s)", name, pkg)
-		}
-		t.Skipf("%s not installed: apt-get install %s", name, pkg)
-	}
-	return p
-}
 
 // testRedactor stands for a user "mallory" whose home is /home/mallory
 // (and C:\Users\mallory on Windows): the values the tests plant in logs.

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ohotfix/ohotfix/internal/testtools"
 )
 
 // twoBuckets fills a collector with reports of two buckets over three days:
@@ -77,7 +79,7 @@ func TestCollectorPageScreenshot(t *testing.T) {
 		t.Fatal("the page refers to external assets")
 	}
 
-	chromium := needTool(t, "chromium", "chromium")
+	chromium := testtools.LookPath(t, "chromium")
 	dir := os.Getenv("OHOTFIX_TEST_ARTIFACTS")
 	if dir == "" {
 		dir = t.TempDir()

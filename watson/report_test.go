@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/ohotfix/ohotfix/cab"
+	"github.com/ohotfix/ohotfix/internal/testtools"
 )
 
 func TestBuildManifestAndMembers(t *testing.T) {
@@ -121,7 +122,7 @@ func TestMsiTailUTF16(t *testing.T) {
 
 // Every report we write is a cabinet Debian's cabextract accepts.
 func TestReportPassesCabextract(t *testing.T) {
-	tool := needTool(t, "cabextract", "cabextract")
+	tool := testtools.LookPath(t, "cabextract")
 	dir := t.TempDir()
 	rep, err := Build(sampleInput(t, dir), testRedactor())
 	must(t, err)
