@@ -25,25 +25,8 @@ SHM=""
 cleanup() { rm -rf "$WORK" ${SHM:+"$SHM"}; }
 trap cleanup EXIT
 
-# measure LABEL CMD... : runs CMD (stdout to /dev/null) $REPEAT times (other
-# work on the machine makes single runs noisy) and keeps the fastest run:
-# prints it and stores elapsed seconds in $SECS and peak RSS in $RSS_KB.
-REPEAT=${REPEAT:-2}
-measure() {
-	local label=$1; shift
-	local best="" rss=0 i s r
-	for ((i = 0; i < REPEAT; i++)); do
-		/usr/bin/time -f "%e %M" -o "$WORK/time" "$@" >/dev/null 2>"$WORK/err" || {
-			echo "  $label FAILED:"; cat "$WORK/err"; return 1; }
-		read -r s r <"$WORK/time"
-		(( r > rss )) && rss=$r
-		if [[ -z $best ]] || python3 -c "import sys; sys.exit(0 if $s < $best else 1)"; then best=$s; fi
-		[[ -n ${AFTER_EACH:-} ]] && eval "$AFTER_EACH"
-	done
-	SECS=$best RSS_KB=$rss
-	printf "  %-34s %8.2f s  %7d KiB peak RSS (best of %d)\n" "$label" "$SECS" "$RSS_KB" "$REPEAT"
-}
-ratio() { python3 -c "print(f'{float($1)/max(float($2),1e-9):.2f}')"; }
+# shellcheck source=lib/measure.sh
+source "$(dirname "$0")/lib/measure.sh"
 
 echo "# ohotfix cab vs cabextract $(cabextract --version | head -1 | awk '{print $NF}') / gcab $(gcab --version 2>&1 | awk '{print $NF}'), $(nproc) cores"
 "$BIN" cab extract -q -d "$WORK" "$OUTER"

@@ -22,22 +22,9 @@ done
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/deltabench.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 
-REPEAT=${REPEAT:-2}
-# measure LABEL CMD...: fastest of $REPEAT runs in $SECS, peak RSS in $RSS_KB.
-measure() {
-	local label=$1; shift
-	local best="" rss=0 i s r
-	for ((i = 0; i < REPEAT; i++)); do
-		/usr/bin/time -f "%e %M" -o "$WORK/time" "$@" >/dev/null 2>"$WORK/err" || {
-			echo "  $label FAILED:"; cat "$WORK/err"; return 1; }
-		read -r s r <"$WORK/time"
-		(( r > rss )) && rss=$r
-		if [[ -z $best ]] || python3 -c "import sys; sys.exit(0 if $s < $best else 1)"; then best=$s; fi
-	done
-	SECS=$best RSS_KB=$rss
-	printf "    %-28s %8.2f s  %7d KiB peak RSS\n" "$label" "$SECS" "$RSS_KB"
-}
-ratio() { python3 -c "print(f'{float($1)/max(float($2),1e-9):.2f}')"; }
+MEASURE_INDENT="    " MEASURE_WIDTH=28
+# shellcheck source=lib/measure.sh
+source "$(dirname "$0")/lib/measure.sh"
 
 # mkpair NAME SRC EDITS INSERT CUT MAXOLD [MAXNEW]: OLD = SRC (first MAXOLD
 # bytes), NEW = OLD with EDITS scattered 1..6-byte changes, INSERT bytes
