@@ -20,12 +20,21 @@ import (
 // temporary file. Memory: the LZX window (old plus new file, at most
 // 32 MiB) plus about 200 KiB, whatever the file sizes.
 func (d *Delta) Apply(old io.ReaderAt, oldSize int64, opt ApplyOptions) (io.Reader, error) {
-	f, err := d.Check(old, oldSize, opt)
-	if err != nil {
-		return nil, err
-	}
-	if f.StreamOffset+f.StreamSize > d.size {
-		return nil, ErrHeaderOnly
+	// The old file is read once: when it can only be one old file of the
+	// delta, its CRC is taken as the window is loaded (the same bytes
+	// Match hashes); otherwise Check matches it first.
+	f := d.onlyStreamCandidate(oldSize)
+	var refCRC hash.Hash32
+	if f != nil {
+		refCRC = crc32.NewIEEE()
+	} else {
+		var err error
+		if f, err = d.Check(old, oldSize, opt); err != nil {
+			return nil, err
+		}
+		if f.StreamOffset+f.StreamSize > d.size {
+			return nil, ErrHeaderOnly
+		}
 	}
 	// The reference data: the old file with its ignore and retain ranges
 	// zeroed (the encoder saw zeros there).
@@ -35,9 +44,23 @@ func (d *Delta) Apply(old io.ReaderAt, oldSize int64, opt ApplyOptions) (io.Read
 	case f.StreamSize != 0:
 		bits := lzx.DeltaWindowBits(f.Size, d.NewSize, d.windowBits())
 		stream := io.NewSectionReader(d.r, f.StreamOffset, f.StreamSize)
-		src, err = lzx.NewDeltaReader(stream, bits, ref, f.Size, d.NewSize)
+		var refR io.Reader = ref
+		if refCRC != nil {
+			refR = io.TeeReader(ref, refCRC)
+		}
+		var err error
+		src, err = lzx.NewDeltaReader(stream, bits, refR, f.Size, d.NewSize)
 		if err != nil {
+			if refCRC != nil {
+				// As Check would: a wrong or unreadable old file first.
+				if _, merr := d.Match(old, oldSize); merr != nil {
+					return nil, merr
+				}
+			}
 			return nil, fmt.Errorf("%w: %w", ErrCorrupt, err)
+		}
+		if refCRC != nil && refCRC.Sum32() != f.CRC {
+			return nil, ErrWrongFile
 		}
 	case f.Size == d.NewSize:
 		// No stream: the files were the same (up to ignored ranges).
@@ -52,6 +75,28 @@ func (d *Delta) Apply(old io.ReaderAt, oldSize int64, opt ApplyOptions) (io.Read
 		a.cmp = make([]byte, 32<<10)
 	}
 	return a, nil
+}
+
+// onlyStreamCandidate returns the old file of the delta that an old file of
+// oldSize can only be, when Apply may check its CRC while loading it: the
+// one old file of that size, with a stream that the delta holds and that
+// fits the window (else nil: Apply checks with Check, whose errors come
+// in its order).
+func (d *Delta) onlyStreamCandidate(oldSize int64) *OldFile {
+	var f *OldFile
+	for i := range d.Old {
+		if d.Old[i].Size != oldSize {
+			continue
+		}
+		if f != nil {
+			return nil
+		}
+		f = &d.Old[i]
+	}
+	if f == nil || f.StreamSize == 0 || f.StreamOffset+f.StreamSize > d.size || f.Size > int64(1)<<d.windowBits() {
+		return nil
+	}
+	return f
 }
 
 // applyReader finishes the decoder's output: retained ranges copied from the

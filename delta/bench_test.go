@@ -7,19 +7,15 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/ohotfix/ohotfix/internal/testtools"
 )
 
 // benchPair returns an old and a new file for the benchmarks: the files
 // named by OHOTFIX_BENCH_OLD and OHOTFIX_BENCH_NEW (bench/delta.sh), else
 // one of Wine's x64 DLLs with scattered edits, else an edited text.
 func benchPair(b *testing.B) (old, nw []byte) {
-	if o, n := os.Getenv("OHOTFIX_BENCH_OLD"), os.Getenv("OHOTFIX_BENCH_NEW"); o != "" && n != "" {
-		var err1, err2 error
-		old, err1 = os.ReadFile(o)
-		nw, err2 = os.ReadFile(n)
-		if err1 != nil || err2 != nil {
-			b.Fatal(err1, err2)
-		}
+	if old, nw, ok := testtools.BenchPair(b); ok {
 		return old, nw
 	}
 	rng := rand.New(rand.NewPCG(1, 1))

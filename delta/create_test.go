@@ -91,3 +91,39 @@ func TestCreateHeader(t *testing.T) {
 		t.Fatalf("33 MiB: %v, want ErrTooLarge", err)
 	}
 }
+
+// failingReaderAt fails every read past its first n bytes.
+type failingReaderAt struct {
+	b []byte
+	n int64
+}
+
+var errRead = errors.New("read failed")
+
+func (f failingReaderAt) ReadAt(p []byte, off int64) (int, error) {
+	if off+int64(len(p)) > f.n {
+		return 0, errRead
+	}
+	return copy(p, f.b[off:]), nil
+}
+
+// TestApplyChecksOldWhileLoading: Apply, which checks the old file's CRC
+// as it loads the window, refuses an old file of the right size but other
+// bytes as ErrWrongFile and reports an old file it cannot read as such.
+func TestApplyChecksOldWhileLoading(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 7))
+	a, b := editedText(rng, 100<<10)
+	d := roundTrip(t, a, b, CreateOptions{})
+	wrong := bytes.Clone(a)
+	wrong[len(wrong)/2] ^= 1
+	if _, err := applyBytes(d, wrong, ApplyOptions{}); !errors.Is(err, ErrWrongFile) {
+		t.Fatalf("same-size other old file: got %v, want ErrWrongFile", err)
+	}
+	dd, err := Open(bytes.NewReader(d), int64(len(d)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := dd.Apply(failingReaderAt{a, int64(len(a) / 2)}, int64(len(a)), ApplyOptions{}); !errors.Is(err, errRead) || errors.Is(err, ErrCorrupt) {
+		t.Fatalf("unreadable old file: got %v, want the read error", err)
+	}
+}

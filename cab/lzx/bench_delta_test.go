@@ -4,22 +4,16 @@ import (
 	"bytes"
 	"io"
 	"math/rand/v2"
-	"os"
 	"testing"
 
 	"github.com/ohotfix/ohotfix/cab/internal/rawcab"
+	"github.com/ohotfix/ohotfix/internal/testtools"
 )
 
 // deltaBenchFiles: OHOTFIX_BENCH_OLD/NEW (bench/delta.sh), else a sample
 // executable and a copy with scattered edits.
 func deltaBenchFiles(b *testing.B) (old, nw []byte) {
-	if o, n := os.Getenv("OHOTFIX_BENCH_OLD"), os.Getenv("OHOTFIX_BENCH_NEW"); o != "" && n != "" {
-		var err1, err2 error
-		old, err1 = os.ReadFile(o)
-		nw, err2 = os.ReadFile(n)
-		if err1 != nil || err2 != nil {
-			b.Fatal(err1, err2)
-		}
+	if old, nw, ok := testtools.BenchPair(b); ok {
 		return old, nw
 	}
 	old = rawcab.Executable(b, 4<<20)

@@ -13,6 +13,7 @@ import (
 	"github.com/ohotfix/ohotfix/delta"
 	"github.com/ohotfix/ohotfix/exitcode"
 	"github.com/ohotfix/ohotfix/internal/atomicfile"
+	"github.com/ohotfix/ohotfix/internal/safeopen"
 )
 
 // deltaCommand is `ohotfix delta create|apply|info`: PA19 binary deltas,
@@ -67,20 +68,14 @@ func deltaArgs(c *cli.Context, want int, usage string) error {
 	return nil
 }
 
-// openInput opens an OLD or NEW file (code for failures: 1619).
+// openInput opens an OLD, NEW or DELTA file: a regular file only (a
+// directory or a FIFO fails at once, without blocking), else code.
 func openInput(path, what string, code exitcode.Code) (*os.File, int64, error) {
-	f, err := os.Open(path)
-	if err == nil {
-		var fi os.FileInfo
-		if fi, err = f.Stat(); err == nil && fi.IsDir() {
-			err = fmt.Errorf("%s is a directory", path)
-		}
-		if err == nil {
-			return f, fi.Size(), nil
-		}
-		f.Close()
+	f, size, err := safeopen.OpenSized(path)
+	if err != nil {
+		return nil, 0, exitcode.New(code, "delta: cannot read the %s file: %v", what, err)
 	}
-	return nil, 0, exitcode.New(code, "delta: cannot read the %s file: %v", what, err)
+	return f, size, nil
 }
 
 // deltaExit maps a delta error to an exit code.
