@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"crypto/sha256"
 	"fmt"
 	"io/fs"
 	"os"
@@ -17,79 +16,30 @@ import (
 	"time"
 
 	"github.com/ohotfix/ohotfix/checks"
+	"github.com/ohotfix/ohotfix/internal/e2efixture"
+	"github.com/ohotfix/ohotfix/internal/testtools"
 	"github.com/ohotfix/ohotfix/msi"
 )
 
-// demoFixture is a wixl-built product v1, its v2, a patch v1→v2 made by
-// `ohotfix patch create`, and an admin image of v1 made by `ohotfix admin
-// create` — built once per test run and copied by each test.
+// demoFixture is e2efixture's product: a wixl-built product v1, its v2, a
+// patch v1→v2 made by `ohotfix patch create`, and an admin image of v1 made
+// by `ohotfix admin create` — built once per test run and copied by each
+// test.
 type demoFixture struct {
 	dir, v1, v2, patch, image string
 }
 
-var (
-	fixtureOnce sync.Once
-	fixture     demoFixture
-	fixtureErr  error
-)
-
+// requireTool skips the test when tool is missing (fails under CI=true); tool
+// must be listed in scripts/test-commands.tsv with its Debian package pkg.
 func requireTool(t *testing.T, tool, pkg string) {
 	t.Helper()
-	if _, err := exec.LookPath(tool); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("%s missing in CI (Debian package %s)", tool, pkg)
-		}
-		t.Skipf("%s not installed: apt-get install %s", tool, pkg)
-	}
+	testtools.LookPath(t, tool)
 }
 
 func demoProduct(t *testing.T) demoFixture {
 	t.Helper()
-	requireTool(t, "wixl", "wixl")
-	bin := ohotfixBinary(t)
-	fixtureOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "ohotfix-admin-e2e")
-		if err != nil {
-			fixtureErr = err
-			return
-		}
-		wxs, _ := filepath.Abs("../../examples/demo/product.wxs")
-		files := map[string][2]string{
-			"application.txt": {"app 1.0.0\n", "app 1.0.1 fixed\n"},
-			"engine.dat":      {strings.Repeat("a", 70000), strings.Repeat("b", 70001)},
-			"readme.txt":      {"readme\n", "readme\n"},
-			"license.txt":     {"license\n", "license\n"},
-		}
-		for i, v := range []string{"v1", "v2"} {
-			os.MkdirAll(filepath.Join(dir, v), 0o755)
-			for name, c := range files {
-				os.WriteFile(filepath.Join(dir, v, name), []byte(c[i]), 0o644)
-			}
-			cmd := exec.Command("wixl", "-D", "Version=1.0."+strconv.Itoa(i), "-D", "Src="+v, "-o", v+".msi", wxs)
-			cmd.Dir = dir
-			if out, err := cmd.CombinedOutput(); err != nil {
-				fixtureErr = fmt.Errorf("wixl: %v %s", err, out)
-				return
-			}
-		}
-		f := demoFixture{dir: dir, v1: filepath.Join(dir, "v1.msi"), v2: filepath.Join(dir, "v2.msi"),
-			patch: filepath.Join(dir, "fix.msp"), image: filepath.Join(dir, "image")}
-		steps := [][]string{
-			{"patch", "create", "--target", f.v1, "--upgraded", f.v2, "-o", f.patch, "--sequence", "Demo:1.0.1"},
-			{"admin", "create", f.v1, "-d", f.image},
-		}
-		for _, s := range steps {
-			if out, err := exec.Command(bin, s...).CombinedOutput(); err != nil {
-				fixtureErr = fmt.Errorf("%v: %v %s", s, err, out)
-				return
-			}
-		}
-		fixture = f
-	})
-	if fixtureErr != nil {
-		t.Fatal(fixtureErr)
-	}
-	return fixture
+	d := e2efixture.Product(t)
+	return demoFixture{dir: d.Dir, v1: d.V1, v2: d.V2, patch: d.Patch, image: d.Image}
 }
 
 // adminCase copies the image and the patch into a test folder with an
@@ -108,41 +58,21 @@ func adminCase(t *testing.T, ini string) (updates, image string) {
 }
 
 func copyFile(t *testing.T, from, to string) {
-	data, err := os.ReadFile(from)
-	if err != nil {
-		t.Fatal(err)
-	}
-	os.MkdirAll(filepath.Dir(to), 0o755)
-	if err := os.WriteFile(to, data, 0o644); err != nil {
+	t.Helper()
+	if err := e2efixture.CopyFile(from, to); err != nil {
 		t.Fatal(err)
 	}
 }
 
 func copyTree(t *testing.T, from, to string) {
-	filepath.WalkDir(from, func(p string, d fs.DirEntry, err error) error {
-		rel, _ := filepath.Rel(from, p)
-		if d.IsDir() || strings.HasPrefix(d.Name(), ".ohotfix") {
-			return nil
-		}
-		copyFile(t, p, filepath.Join(to, rel))
-		return nil
-	})
+	t.Helper()
+	e2efixture.CopyTree(t, from, to)
 }
 
 // treeHash summarises every file of an image (lock files excluded).
 func treeHash(t *testing.T, dir string) string {
-	var lines []string
-	filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || strings.HasPrefix(d.Name(), ".ohotfix") {
-			return nil
-		}
-		data, _ := os.ReadFile(p)
-		rel, _ := filepath.Rel(dir, p)
-		lines = append(lines, fmt.Sprintf("%x %s", sha256.Sum256(data), rel))
-		return nil
-	})
-	sort.Strings(lines)
-	return strings.Join(lines, "\n")
+	t.Helper()
+	return e2efixture.TreeHash(t, dir)
 }
 
 func runIn(t *testing.T, updates string, env []string, args ...string) runResult {

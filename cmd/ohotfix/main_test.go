@@ -10,36 +10,17 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
-	"sync"
 	"testing"
+
+	"github.com/ohotfix/ohotfix/internal/e2efixture"
 )
 
-var (
-	buildOnce sync.Once
-	binPath   string
-	buildErr  error
-)
-
-// ohotfixBinary builds the real binary once per test run: end-to-end tests
-// run it as users do.
+// ohotfixBinary builds the real binary once per test run (e2efixture's
+// build, with the ohotfix_testhooks tag): end-to-end tests run it as users
+// do.
 func ohotfixBinary(t *testing.T) string {
 	t.Helper()
-	buildOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "ohotfix-e2e")
-		if err != nil {
-			buildErr = err
-			return
-		}
-		binPath = filepath.Join(dir, "ohotfix")
-		out, err := exec.Command("go", "build", "-tags", "ohotfix_testhooks", "-o", binPath, ".").CombinedOutput()
-		if err != nil {
-			buildErr = errors.New(string(out))
-		}
-	})
-	if buildErr != nil {
-		t.Fatal(buildErr)
-	}
-	return binPath
+	return e2efixture.Binary(t)
 }
 
 type runResult struct {

@@ -12,8 +12,6 @@ import (
 var (
 	kernel32                  = windows.NewLazySystemDLL("kernel32.dll")
 	procGetConsoleProcessList = kernel32.NewProc("GetConsoleProcessList")
-	user32                    = windows.NewLazySystemDLL("user32.dll")
-	procMessageBoxW           = user32.NewProc("MessageBoxW")
 )
 
 // ownsConsoleAlone: GetConsoleProcessList counts the processes attached to
@@ -25,42 +23,32 @@ func ownsConsoleAlone() bool {
 	return n <= 1
 }
 
-// MessageBoxW flags and answers.
+// MessageBoxW's answers (x/sys/windows has its flags, not these).
 const (
-	mbOK              = 0x00000000
-	mbRetryCancel     = 0x00000005
-	mbYesNo           = 0x00000004
-	mbIconError       = 0x00000010
-	mbIconQuestion    = 0x00000020
-	mbIconWarning     = 0x00000030
-	mbIconInformation = 0x00000040
-	mbSetForeground   = 0x00010000
-	mbTopMost         = 0x00040000
-	idOK              = 1
-	idRetry           = 4
-	idYes             = 6
-	idContinue        = 11 // the highest button id
+	idOK       = 1
+	idRetry    = 4
+	idYes      = 6
+	idContinue = 11 // the highest button id
 )
 
 // messageBox shows a modal box; yes reports whether the person chose the
 // affirmative button (OK, Retry, Yes), shown whether the box could be
 // shown at all (MessageBoxW fails, e.g., while the desktop is not ready).
 func messageBox(title, text string, kind boxKind) (yes, shown bool) {
-	flags := uintptr(mbSetForeground | mbTopMost)
+	flags := uint32(windows.MB_SETFOREGROUND | windows.MB_TOPMOST)
 	switch kind {
 	case boxInfo:
-		flags |= mbOK | mbIconInformation
+		flags |= windows.MB_OK | windows.MB_ICONINFORMATION
 	case boxError:
-		flags |= mbOK | mbIconError
+		flags |= windows.MB_OK | windows.MB_ICONERROR
 	case boxRetry:
-		flags |= mbRetryCancel | mbIconWarning
+		flags |= windows.MB_RETRYCANCEL | windows.MB_ICONWARNING
 	case boxQuestion:
-		flags |= mbYesNo | mbIconQuestion
+		flags |= windows.MB_YESNO | windows.MB_ICONQUESTION
 	}
 	t16, _ := windows.UTF16PtrFromString(strings.ReplaceAll(title, "\x00", ""))
 	m16, _ := windows.UTF16PtrFromString(strings.ReplaceAll(text, "\x00", ""))
-	r, _, _ := procMessageBoxW.Call(0, uintptr(unsafe.Pointer(m16)), uintptr(unsafe.Pointer(t16)), flags)
-	id := int32(r)
+	id, _ := windows.MessageBox(0, m16, t16, flags)
 	if id < idOK || id > idContinue {
 		return false, false
 	}

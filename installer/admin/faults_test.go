@@ -43,18 +43,7 @@ func withoutStage(m map[string]string) map[string]string {
 func TestApplyPatchFaultsExitCodeTellsImageState(t *testing.T) {
 	work := t.TempDir()
 	fx := buildPatchFixture(t, work)
-	pristine := filepath.Join(work, "pristine")
-	mustCreate(t, fx.V1, pristine, false)
-	oldTree := treeSnapshot(t, pristine)
-
-	ref := filepath.Join(work, "ref")
-	copyTree(t, pristine, ref)
-	before := opCount.Load()
-	if _, err := ApplyPatch(context.Background(), filepath.Join(ref, "product.msi"), fx.Patch, ApplyOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	total := opCount.Load() - before
-	newFiles := withoutDB(treeSnapshot(t, ref))
+	pristine, oldTree, newFiles, total := referencePatchRun(t, work, fx)
 	isNew := func(img string) bool {
 		return diffTrees(newFiles, withoutDB(withoutStage(treeSnapshot(t, img)))) == "" && patchedDB(t, filepath.Join(img, "product.msi"), fx)
 	}

@@ -314,23 +314,32 @@ func TestApplyPatchCrashAtEveryStep(t *testing.T) {
 	crashAtEveryStep(t, work, buildPatchFixture(t, work))
 }
 
-// crashAtEveryStep kills ApplyPatch of fx's patch to an image of fx's v1 at
-// each journaled operation in turn: after recovery the image must be the
-// old one or the patched one.
-func crashAtEveryStep(t *testing.T, work string, fx *patchFixture) {
-	pristine := filepath.Join(work, "pristine")
+// referencePatchRun makes an administrative image of fx's v1 at
+// work/pristine and patches a copy of it (work/ref) once, cleanly: it
+// returns the pristine image's folder, its files, the patched image's files
+// without the database, and how many journaled operations the run took (the
+// points a crash or fault test injects at).
+func referencePatchRun(t *testing.T, work string, fx *patchFixture) (pristine string, oldTree, newFiles map[string]string, ops int64) {
+	t.Helper()
+	pristine = filepath.Join(work, "pristine")
 	mustCreate(t, fx.V1, pristine, false)
-	oldTree := treeSnapshot(t, pristine)
+	oldTree = treeSnapshot(t, pristine)
 
-	// The new image: one clean run.
 	ref := filepath.Join(work, "ref")
 	copyTree(t, pristine, ref)
 	before := opCount.Load()
 	if _, err := ApplyPatch(context.Background(), filepath.Join(ref, "product.msi"), fx.Patch, ApplyOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	total := opCount.Load() - before
-	newFiles := withoutDB(treeSnapshot(t, ref))
+	ops = opCount.Load() - before
+	return pristine, oldTree, withoutDB(treeSnapshot(t, ref)), ops
+}
+
+// crashAtEveryStep kills ApplyPatch of fx's patch to an image of fx's v1 at
+// each journaled operation in turn: after recovery the image must be the
+// old one or the patched one.
+func crashAtEveryStep(t *testing.T, work string, fx *patchFixture) {
+	pristine, oldTree, newFiles, total := referencePatchRun(t, work, fx)
 
 	sawOld, sawNew := 0, 0
 	for n := int64(1); n <= total; n++ {

@@ -21,12 +21,7 @@ import (
 // …\.ohotfix-txn\committed: Invalid function") and every later run failed
 // the same way.
 func TestWindowsExeAdminUpdateUnderWine(t *testing.T) {
-	if testing.Short() {
-		t.Skip("Wine test skipped in -short mode")
-	}
-	winetest.Require(t)
-	exe := winetest.BuildWindowsExe(t, "github.com/ohotfix/ohotfix/cmd/ohotfix")
-	p := winetest.NewPrefix(t)
+	exe, p := winetest.ExeInPrefix(t, "github.com/ohotfix/ohotfix/cmd/ohotfix")
 	work := t.TempDir()
 	fx := buildPatchFixture(t, work)
 

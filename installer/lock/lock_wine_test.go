@@ -16,12 +16,7 @@ import (
 // Windows) in Wine, whose wineserver implements named mutexes, abandonment
 // and LockFileEx like Windows does.
 func TestWindowsLockUnderWine(t *testing.T) {
-	if testing.Short() {
-		t.Skip("Wine test skipped in -short mode")
-	}
-	winetest.Require(t)
-	exe := winetest.BuildWindowsExe(t, "./testdata/wintool")
-	p := winetest.NewPrefix(t)
+	exe, p := winetest.ExeInPrefix(t, "./testdata/wintool")
 	dir := t.TempDir()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()

@@ -17,6 +17,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/ohotfix/ohotfix/internal/testtools"
 )
 
 // root is the module root, found from this source file's recorded path.
@@ -25,18 +27,12 @@ func root() string {
 	return filepath.Join(filepath.Dir(self), "..", "..")
 }
 
-// RequireTool skips the test when tool is missing, naming the Debian package
-// that has it, and fails instead under CI=true.
+// RequireTool returns the path of tool, which must be listed in
+// scripts/test-commands.tsv with its Debian package pkg: a missing tool skips
+// the test, or fails it under CI=true (testtools.LookPath's rule).
 func RequireTool(tb testing.TB, tool, pkg string) string {
 	tb.Helper()
-	p, err := exec.LookPath(tool)
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			tb.Fatalf("%s missing in CI (Debian package %s)", tool, pkg)
-		}
-		tb.Skipf("%s not installed: apt-get install %s", tool, pkg)
-	}
-	return p
+	return testtools.LookPath(tb, tool)
 }
 
 var (

@@ -66,3 +66,15 @@ func BuildWindowsExe(t testing.TB, pkg string) string {
 	goBuildCache[key] = exe
 	return exe
 }
+
+// ExeInPrefix is the start of a test that runs a Go program under Wine: it
+// skips in -short mode, requires Wine ([Require]), builds pkg for Windows
+// ([BuildWindowsExe]) and makes a fresh prefix ([NewPrefix]) to run it in.
+func ExeInPrefix(t testing.TB, pkg string) (exe string, p *Prefix) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("Wine test skipped in -short mode")
+	}
+	Require(t)
+	return BuildWindowsExe(t, pkg), NewPrefix(t)
+}

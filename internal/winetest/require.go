@@ -7,6 +7,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/ohotfix/ohotfix/internal/testtools"
 )
 
 // debianPackages names what .ci/wine-setup.sh installs; it is quoted in skip messages so a
@@ -55,15 +57,13 @@ func Require(t testing.TB) {
 	}
 }
 
-// RequireTool skips (fails under CI=true) when command is not on PATH; pkg names the Debian
-// package providing it. Tests use it for fixture builders such as wixl or msidump.
+// RequireTool returns the path of command, which must be listed in
+// scripts/test-commands.tsv with its Debian package pkg: a missing command
+// skips the test, or fails it under CI=true (testtools.LookPath's rule).
+// Tests use it for fixture builders such as wixl or msiinfo.
 func RequireTool(t testing.TB, command, pkg string) string {
 	t.Helper()
-	path, err := exec.LookPath(command)
-	if err != nil {
-		skipOrFail(t, "winetest: %s not found; install the Debian package %s", command, pkg)
-	}
-	return path
+	return testtools.LookPath(t, command)
 }
 
 func skipOrFail(t testing.TB, format string, args ...any) {
