@@ -25,12 +25,7 @@ type wincheckOut struct {
 // host's statfs of the prefix's drive C, and a reboot marker added with
 // Wine's reg.exe must be found.
 func TestWindowsProbesUnderWine(t *testing.T) {
-	if testing.Short() {
-		t.Skip("Wine test skipped in -short mode")
-	}
-	winetest.Require(t)
-	exe := winetest.BuildWindowsExe(t, "./testdata/wincheck")
-	p := winetest.NewPrefix(t)
+	exe, p := winetest.ExeInPrefix(t, "./testdata/wincheck")
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	run := func() wincheckOut {

@@ -15,12 +15,7 @@ import (
 // its low byte: ohotfix.exe under Wine returns 1639 whole, and its
 // log pair lands in %TEMP%\OHotfix.
 func TestWindowsExeFullExitCodes(t *testing.T) {
-	if testing.Short() {
-		t.Skip("Wine test skipped in -short mode")
-	}
-	winetest.Require(t)
-	exe := winetest.BuildWindowsExe(t, ".")
-	p := winetest.NewPrefix(t)
+	exe, p := winetest.ExeInPrefix(t, ".")
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 

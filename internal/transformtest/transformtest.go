@@ -6,12 +6,12 @@ package transformtest
 import (
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
 
+	"github.com/ohotfix/ohotfix/internal/testtools"
 	"github.com/ohotfix/ohotfix/msi"
 )
 
@@ -43,12 +43,7 @@ func Corpus(t testing.TB, sub string) string {
 // NeedTool skips when a peer tool is missing (fails under CI=true).
 func NeedTool(t testing.TB, name, pkg string) {
 	t.Helper()
-	if _, err := exec.LookPath(name); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("%s not installed (Debian package %s)", name, pkg)
-		}
-		t.Skipf("%s not installed (Debian package %s)", name, pkg)
-	}
+	testtools.LookPath(t, name) // pkg: checked against the command table by testtools' tests
 }
 
 // Snapshot renders every table as rows of tab-separated cells keyed by

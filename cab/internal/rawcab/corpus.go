@@ -7,6 +7,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"testing"
+
+	"github.com/ohotfix/ohotfix/internal/testtools"
 )
 
 // CorpusDir returns the shared CAB test corpus (shared/testdata/cab beside
@@ -89,14 +91,7 @@ func Cabextract(tb testing.TB, cabPath, name string) []byte {
 // CI=true: CI must run every interop check.
 func NeedTool(tb testing.TB, name, pkg string) string {
 	tb.Helper()
-	bin, err := exec.LookPath(name)
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			tb.Fatalf("%s not installed (Debian package %s)", name, pkg)
-		}
-		tb.Skipf("%s not installed (Debian package %s)", name, pkg)
-	}
-	return bin
+	return testtools.LookPath(tb, name) // pkg: checked against the command table by testtools' tests
 }
 
 func cabextractPath(tb testing.TB) string { return NeedTool(tb, "cabextract", "cabextract") }
