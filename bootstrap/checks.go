@@ -112,10 +112,26 @@ func filesByName(patches []installer.PatchInfo) map[string]string {
 // MeasureFacts fills in the machine facts the checks need: free space of the
 // temp and target folders, and the pending-reboot probe.
 func MeasureFacts(inv *installer.Inventory, target string) {
-	inv.Volumes = append(inv.Volumes, checks.MeasureVolume(checks.RoleTemp, os.TempDir()))
+	m := measureMachine()
+	addMachineFacts(inv, m, target)
+}
+
+// machineFacts are the measurements that need no inventory: Detect takes
+// them while the backend takes its inventory.
+type machineFacts struct {
+	temp   checks.Volume
+	reboot checks.RebootState
+}
+
+func measureMachine() machineFacts {
+	return machineFacts{temp: checks.MeasureVolume(checks.RoleTemp, os.TempDir()), reboot: checks.ProbePendingReboot()}
+}
+
+// addMachineFacts adds m, and the target folder's free space, to inv.
+func addMachineFacts(inv *installer.Inventory, m machineFacts, target string) {
+	inv.Volumes = append(inv.Volumes, m.temp)
 	if target != "" {
 		inv.Volumes = append(inv.Volumes, checks.MeasureVolume(checks.RoleTarget, target))
 	}
-	rs := checks.ProbePendingReboot()
-	inv.Reboot = &rs
+	inv.Reboot = &m.reboot
 }

@@ -48,6 +48,12 @@ func (p *Pipeline) Detect(ctx context.Context) (*installer.Inventory, []installe
 		}
 		patches = append(patches, pi)
 	}
+	// The free space and the reboot probe need no inventory: measured
+	// meanwhile (under Wine, while msi.dll finishes loading).
+	machine := make(chan machineFacts, 1)
+	if p.Measure {
+		go func() { machine <- measureMachine() }()
+	}
 	inv, err := p.Backend.Inventory(ctx, patches)
 	if err != nil {
 		return nil, patches, err
@@ -57,7 +63,7 @@ func (p *Pipeline) Detect(ctx context.Context) (*installer.Inventory, []installe
 		if inv.Image != nil {
 			target = filepath.Dir(inv.Image.Path)
 		}
-		MeasureFacts(inv, target)
+		addMachineFacts(inv, <-machine, target)
 	}
 	for _, pr := range inv.Targets {
 		p.log().Info("target", zap.String("product_code", pr.Code), zap.String("version", pr.Version),

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/ohotfix/ohotfix/internal/selfexe"
+
 	"go.uber.org/zap"
 
 	"github.com/ohotfix/ohotfix/exitcode"
@@ -62,7 +64,7 @@ type Session struct {
 // ResolveDir finds the folder that holds ohotfix.ini and the patches.
 func ResolveDir(dir string) (string, error) {
 	if dir == "" {
-		if exe, err := os.Executable(); err == nil {
+		if exe, err := selfexe.Path(); err == nil {
 			if d := filepath.Dir(exe); fileExists(filepath.Join(d, "ohotfix.ini")) {
 				return d, nil
 			}

@@ -3,7 +3,8 @@ package main
 import (
 	"fmt"
 	"io"
-	"os"
+
+	"github.com/ohotfix/ohotfix/internal/selfexe"
 
 	"github.com/urfave/cli/v2"
 
@@ -41,7 +42,7 @@ func packCommand() *cli.Command {
 			dir := c.Args().First()
 			stub := c.String("stub")
 			if stub == "" {
-				exe, err := os.Executable()
+				exe, err := selfexe.Path()
 				if err != nil {
 					return err
 				}

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"runtime"
 
+	"github.com/ohotfix/ohotfix/internal/selfexe"
+
 	"github.com/urfave/cli/v2"
 
 	"github.com/ohotfix/ohotfix/bootstrap"
@@ -23,7 +25,7 @@ func payloadOnly(c *cli.Context) bool {
 
 // ownPayload finds the payload attached to the running executable.
 func ownPayload() (payload.Payload, bool, error) {
-	exe, err := os.Executable()
+	exe, err := selfexe.Path()
 	if err != nil {
 		return payload.Payload{}, false, err
 	}

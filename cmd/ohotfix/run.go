@@ -9,6 +9,8 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/ohotfix/ohotfix/internal/selfexe"
+
 	"github.com/urfave/cli/v2"
 	"go.uber.org/zap"
 	"golang.org/x/term"
@@ -87,7 +89,7 @@ func session(c *cli.Context, check bool) (s *bootstrap.Session, cleanup func(), 
 	if err == nil {
 		if payloadDir != "" {
 			o.Dir = payloadDir
-			if exe, err := os.Executable(); err == nil {
+			if exe, err := selfexe.Path(); err == nil {
 				o.IniBase = filepath.Dir(exe)
 				if !check {
 					o.AfterRun = keepForRerun(payloadDir, exe)

@@ -99,14 +99,15 @@ func readRecord(path string) (h Holder, ok bool) {
 }
 
 // writeRecord replaces the record at path atomically (temp file + rename), so
-// a reader sees the old record or the new one, never half of one. It is
+// a reader sees the old record or the new one, never half of one. It is not
+// synced to disk: after a crash the record is stale whatever it says. It is
 // readable by waiters of other users (it holds nothing secret).
 func writeRecord(path string, h Holder) error {
 	data, err := json.Marshal(h)
 	if err != nil {
 		return err
 	}
-	return atomicfile.WriteFile(path, append(data, '\n'), 0o644)
+	return atomicfile.WriteFileUnsynced(path, append(data, '\n'), 0o644)
 }
 
 // removeStrayRecordTemps deletes the temporary files a holder killed while

@@ -60,3 +60,26 @@ func TestWriteReplacesSymlink(t *testing.T) {
 		t.Errorf("victim overwritten: %q", data)
 	}
 }
+
+// The unsynced form replaces the file the same way: whole, with the
+// permissions asked for, through a temporary file that does not stay.
+func TestWriteFileUnsyncedReplacesWhole(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "holder.json")
+	if err := os.WriteFile(p, []byte("a much longer old record"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteFileUnsynced(p, []byte("new"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	data, _ := os.ReadFile(p)
+	fi, _ := os.Stat(p)
+	entries, _ := os.ReadDir(dir)
+	if string(data) != "new" || fi.Mode().Perm() != 0o644 || len(entries) != 1 {
+		t.Errorf("%q %v, %d entries", data, fi.Mode(), len(entries))
+	}
+	// A folder that does not exist: an error, nothing created.
+	if err := WriteFileUnsynced(filepath.Join(dir, "missing", "f"), []byte("x"), 0o644); err == nil {
+		t.Error("writing into a missing folder succeeded")
+	}
+}
