@@ -29,7 +29,7 @@ func Facts(inv *installer.Inventory, patches []installer.PatchInfo) *checks.Fact
 		f.Mode, f.Engine.Name = checks.Admin, "ohotfix admin-image engine"
 	} else {
 		for _, t := range inv.Targets {
-			cp := checks.Product{Code: t.Code, Name: t.Name, Version: t.Version}
+			cp := checks.Product{Code: t.Code, Name: t.Name, Version: t.Version, Baseline: t.Baseline}
 			for _, ft := range t.Features {
 				cp.Features = append(cp.Features, checks.Feature{Name: ft.Name, Level: ft.Level, Installed: ft.Installed})
 			}
@@ -41,7 +41,7 @@ func Facts(inv *installer.Inventory, patches []installer.PatchInfo) *checks.Fact
 			continue // refused by the planner with its own code
 		}
 		cp := checks.Patch{Name: filepath.Base(pi.File), Code: pi.PatchCode, Targets: pi.Targets,
-			WordCount: pi.MinInstaller, CabinetBytes: uint64(pi.PayloadSize)}
+			WordCount: pi.MinInstaller, CabinetBytes: uint64(pi.PayloadSize), Transforms: pi.Transforms}
 		if sp, ok := inv.Space[pi.File]; ok {
 			cp.Counted, cp.TempBytes, cp.TargetBytes = true, sp.Temp, sp.Target
 		}

@@ -5,6 +5,7 @@ import (
 
 	"github.com/ohotfix/ohotfix/installer"
 
+	"github.com/ohotfix/ohotfix/checks"
 	"github.com/ohotfix/ohotfix/exitcode"
 	"github.com/ohotfix/ohotfix/msi/patch"
 )
@@ -12,7 +13,8 @@ import (
 // ReadPatchInfo reads what Detect needs from an .msp without reading its
 // cabinets (msi/patch does the reading): target product codes, patch code
 // and obsoleted codes, minimum installer, MsiPatchSequence and the display
-// name, and the size of its streams (for the free-space estimate).
+// name, the product transforms' summaries (to validate them against the
+// targets), and the size of its streams (for the free-space estimate).
 func ReadPatchInfo(path string) installer.PatchInfo {
 	pi := installer.PatchInfo{File: path}
 	p, err := patch.Open(path)
@@ -39,6 +41,16 @@ func ReadPatchInfo(path string) installer.PatchInfo {
 		if s.Family == pi.Family && s.Attributes&patch.SupersedeEarlier != 0 {
 			pi.SupersedeEarlier = true
 		}
+	}
+	infos, err := p.TransformInfos()
+	if err != nil {
+		// A transform the planner cannot read is one no installer can
+		// apply: the patch is malformed (1636), refused like the others.
+		err = exitcode.Patch.OpenError(path, err, patch.IsInvalid(err))
+		return installer.PatchInfo{File: path, OpenError: err.Error(), OpenCode: exitcode.Of(err)}
+	}
+	for _, in := range infos {
+		pi.Transforms = append(pi.Transforms, checks.TransformInfo{Name: in.Name, Info: in.Info})
 	}
 	db := p.Database()
 	for _, s := range db.Streams() {

@@ -1,6 +1,10 @@
 package checks
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/ohotfix/ohotfix/msi/transform"
+)
 
 // Mode is the kind of update run (ohotfix.ini IsNormalUpdate).
 type Mode string
@@ -42,6 +46,12 @@ type Product struct {
 	Name     string    `json:"name,omitempty"`
 	Version  string    `json:"version"` // ProductVersion
 	Features []Feature `json:"features,omitempty"`
+	// Baseline is what a patch's transforms are validated against: the
+	// image's database, or the installed product as Windows Installer sees
+	// it (its cached package with the applied patches: the installed
+	// product code and version). nil = unknown; PatchesNeeded then does not
+	// validate and the engine decides when applying.
+	Baseline *transform.Facts `json:"baseline,omitempty"`
 }
 
 // Feature is one feature of a product. For an installed product Installed is
@@ -78,6 +88,9 @@ type Patch struct {
 	// WordCount is the patch's summary Word Count: the minimum installer
 	// (1 = any, 2 = 1.2, 3 = 2.0, 4 = 3.0, 5 = 3.1); 0 = property missing.
 	WordCount int `json:"word_count"`
+	// Transforms are the patch's product transforms in the order the
+	// installer tries them (nil = not read: no validation).
+	Transforms []TransformInfo `json:"-"`
 	// AppliedTo lists product codes on which this patch code is already
 	// registered (client) or already applied to the image (admin).
 	AppliedTo []string `json:"applied_to,omitempty"`

@@ -28,10 +28,10 @@ func (c PatchesNeeded) Run(f *Facts) Result {
 		}
 		return skipped(name, "no patches")
 	}
-	ts := c.targets(f)
+	verdicts := c.Verdicts(f)
 	var skip []PatchVerdict
 	for _, p := range f.Patches {
-		if where, why := c.need(f, ts, p); len(where) == 0 {
+		if where, why := c.need(f, verdicts[p.Name]); len(where) == 0 {
 			skip = append(skip, PatchVerdict{Patch: p.Name, Status: Skipped, Reason: why})
 		}
 	}
@@ -55,10 +55,11 @@ func (c PatchesNeeded) Run(f *Facts) Result {
 	return r
 }
 
-// Where lists the product codes on which p is needed: the pipeline applies p
-// to exactly these.
+// Where lists the product codes on which p, one of f.Patches, is needed
+// (after the patches before it in f.Patches): the pipeline applies p to
+// exactly these.
 func (c PatchesNeeded) Where(f *Facts, p Patch) []string {
-	where, _ := c.need(f, c.targets(f), p)
+	where, _ := c.need(f, c.Verdicts(f)[p.Name])
 	return where
 }
 
@@ -75,6 +76,15 @@ type TargetVerdict struct {
 // the patch's order), keyed by patch name. This is the one place that
 // decides where a patch applies; the planner turns the verdicts into steps.
 // The targets and their version verdicts are computed once for all patches.
+//
+// Patches are judged in f.Patches order, which the planner makes the order
+// it applies them in (MsiPatchSequence): once a patch is needed on a
+// target, the patches after it are validated against the target as that
+// patch's transform leaves it, as Windows Installer and our admin engine do
+// when they apply several patches in turn. A needed patch that the planner
+// then drops as a whole (obsoleted or superseded by another patch of the
+// set, or refused) has still moved the baseline here; the patch that
+// replaces it normally leaves the product the same way.
 func (c PatchesNeeded) Verdicts(f *Facts) map[string][]TargetVerdict {
 	nt := c.targets(f)
 	out := make(map[string][]TargetVerdict, len(f.Patches))
@@ -85,15 +95,17 @@ func (c PatchesNeeded) Verdicts(f *Facts) map[string][]TargetVerdict {
 }
 
 // neededTargets are the targeted products with their MinProductVersion
-// verdict, computed once per run rather than once per patch.
+// verdict, computed once per run rather than once per patch, and their
+// validation baselines, which the patches judged needed move.
 type neededTargets struct {
-	idx targetIndex
-	low map[string]string // product code → why it is below the minimum
+	idx  targetIndex
+	low  map[string]string // product code → why it is below the minimum
+	base baselines
 }
 
 func (c PatchesNeeded) targets(f *Facts) neededTargets {
 	all := f.targets()
-	nt := neededTargets{idx: indexTargets(all), low: map[string]string{}}
+	nt := neededTargets{idx: indexTargets(all), low: map[string]string{}, base: newBaselines(all)}
 	// A malformed minimum is MinProductVersion's failure to report; here
 	// it just does not filter.
 	if min, err := ParseVersion(c.MinProductVersion); err == nil {
@@ -106,8 +118,8 @@ func (c PatchesNeeded) targets(f *Facts) neededTargets {
 	return nt
 }
 
-func (c PatchesNeeded) need(f *Facts, nt neededTargets, p Patch) (where []string, why string) {
-	vs := c.judge(f, nt, p)
+// need sums up one patch's verdicts: where it is needed, or why nowhere.
+func (c PatchesNeeded) need(f *Facts, vs []TargetVerdict) (where []string, why string) {
 	if len(vs) == 0 {
 		if f.Mode == Admin && f.Image != nil {
 			return nil, "does not target the image's product " + f.Image.Product.label()
@@ -138,7 +150,13 @@ func (c PatchesNeeded) judge(f *Facts, nt neededTargets, p Patch) []TargetVerdic
 		case len(features) > 0 && !anyFeature(f, []Product{t}, features):
 			v.Reason = fmt.Sprintf("feature %s is not present in %s", strings.Join(features, " or "), t.label())
 		default:
-			v.Needed, v.Reason = true, fmt.Sprintf("targets %s %s", t.Code, t.Version)
+			// Validation comes last: a transform that validates moves the
+			// target's baseline, so it must be the verdict "needed".
+			if why := nt.base.judge(p, t); why != "" {
+				v.Reason = why
+			} else {
+				v.Needed, v.Reason = true, fmt.Sprintf("targets %s %s", t.Code, t.Version)
+			}
 		}
 		out = append(out, v)
 	}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/ohotfix/ohotfix/checks"
 	"github.com/ohotfix/ohotfix/exitcode"
+	"github.com/ohotfix/ohotfix/msi/transform"
 )
 
 // Mode names the kind of update a backend serves (ohotfix.ini IsNormalUpdate).
@@ -51,6 +52,10 @@ type PatchInfo struct {
 	// sequences (MsiPatchSequence Attributes bit 1).
 	SupersedeEarlier bool  `json:"supersede_earlier,omitempty"`
 	PayloadSize      int64 `json:"payload_size,omitempty"`
+	// Transforms are the patch's product transforms (summary only), in the
+	// order the installer tries them: the planner validates them against
+	// each Target's Baseline.
+	Transforms []checks.TransformInfo `json:"-"`
 	// OpenError is set when the file could not be read as a patch; OpenCode
 	// is then 1635 (cannot be opened) or 1636 (invalid).
 	OpenError string        `json:"open_error,omitempty"`
@@ -101,6 +106,12 @@ type Target struct {
 	// NestedInstalls are the nested-installation custom actions of the
 	// product's package (client; reported by ohotfix check).
 	NestedInstalls []CustomAction `json:"nested_installs,omitempty"`
+	// Baseline is what a patch's transforms are validated against: the
+	// image's database (admin), or the cached package with the installed
+	// product code and version (client: the product as its applied patches
+	// left it, which is what Windows Installer validates). nil = unknown:
+	// the planner does not validate and the engine decides.
+	Baseline *transform.Facts `json:"baseline,omitempty"`
 }
 
 // Inventory is the facts Detect gathered from the backend.

@@ -88,9 +88,13 @@ func (b *Backend) Inventory(ctx context.Context, patches []installer.PatchInfo) 
 		return inv, nil
 	}
 	img.WordCount = int(im.WordCount)
-	img.Product = checks.Product{Code: im.ProductCode, Name: im.ProductName, Version: im.ProductVersion}
+	// The planner validates each patch's transforms against the image as
+	// the engine will (Patch.Apply), so a patch that would fail with 1642
+	// is skipped in the plan instead.
+	imageBase, targetBase := im.Validation, im.Validation
+	img.Product = checks.Product{Code: im.ProductCode, Name: im.ProductName, Version: im.ProductVersion, Baseline: &imageBase}
 	t := installer.Target{Code: im.ProductCode, Version: im.ProductVersion, Name: im.ProductName, Path: path,
-		Applied: im.AppliedPatches}
+		Applied: im.AppliedPatches, Baseline: &targetBase}
 	for _, name := range slices.Sorted(maps.Keys(im.Features)) {
 		level := im.Features[name]
 		img.Product.Features = append(img.Product.Features, checks.Feature{Name: name, Level: level})

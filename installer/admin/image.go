@@ -7,6 +7,7 @@ import (
 
 	"github.com/ohotfix/ohotfix/exitcode"
 	"github.com/ohotfix/ohotfix/msi"
+	"github.com/ohotfix/ohotfix/msi/transform"
 )
 
 // Image is what the bootstrapper needs to know about an administrative image
@@ -26,6 +27,10 @@ type Image struct {
 	// AppliedPatches are the patch codes recorded in the image: our own
 	// AppliedPatchTable and the PatchPackage rows patches add.
 	AppliedPatches []string
+	// Validation is what a patch's transforms are validated against (the
+	// database as it is now, with the patches applied to it), read as
+	// Patch.Apply reads it.
+	Validation transform.Facts
 }
 
 // OpenImage reads the facts of the image whose database is msiPath. Errors
@@ -68,6 +73,9 @@ func imageFacts(db *msi.Database, msiPath string) (*Image, error) {
 	}
 	if im.AppliedPatches, err = appliedPatches(db); err != nil {
 		return nil, err
+	}
+	if im.Validation, err = transform.FactsOf(db); err != nil {
+		return nil, exitcode.Wrap(exitcode.PackageInvalid, err)
 	}
 	return im, nil
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/ohotfix/ohotfix/exitcode"
 	"github.com/ohotfix/ohotfix/installer"
 	"github.com/ohotfix/ohotfix/msi"
+	"github.com/ohotfix/ohotfix/msi/transform"
 )
 
 // Options configure the client Backend; cmd/ohotfix fills them from
@@ -182,12 +183,22 @@ func (b *Backend) target(ctx context.Context, p Product) (installer.Target, []st
 	if t.LocalPackage == "" {
 		warnings = append(warnings, fmt.Sprintf("product %s: Windows Installer names no cached package (LocalPackage); nested installations were not checked", p.Code))
 	} else {
-		names, nested, err := readPackage(t.LocalPackage)
+		pkg, err := readPackage(t.LocalPackage)
 		if err != nil {
 			warnings = append(warnings, fmt.Sprintf("product %s: cannot read its cached package %s (%v); nested installations were not checked", p.Code, t.LocalPackage, err))
+		} else {
+			// Windows Installer validates a patch against the cached
+			// package with the applied patches' transforms: the installed
+			// product code and version (VersionString) say where those
+			// left it; upgrade code, language and platform are the
+			// package's. Without the package the planner does not
+			// validate and msi.dll decides.
+			base := pkg.facts
+			base.ProductCode, base.ProductVersion = p.Code, t.Version
+			t.Baseline = &base
 		}
-		features, t.NestedInstalls = names, nested
-		for _, ca := range nested {
+		features, t.NestedInstalls = pkg.features, pkg.nested
+		for _, ca := range pkg.nested {
 			warnings = append(warnings, NestedInstallWarning(p.Code, ca))
 		}
 	}
@@ -201,26 +212,40 @@ func (b *Backend) target(ctx context.Context, p Product) (installer.Target, []st
 	return t, warnings
 }
 
+// cachedPackage is what Detect reads from a product's cached package.
+type cachedPackage struct {
+	features []string
+	nested   []installer.CustomAction
+	facts    transform.Facts // as the package itself says (no patch applied)
+}
+
 // readPackage opens a product's cached package read-only and returns its
-// features and nested-installation custom actions.
-func readPackage(path string) (features []string, nested []installer.CustomAction, err error) {
+// features, nested-installation custom actions and validation facts. On
+// error the features and nested installations read so far are returned.
+func readPackage(path string) (cachedPackage, error) {
+	var pkg cachedPackage
 	db, err := msi.Open(path)
 	if err != nil {
-		return nil, nil, err
+		return pkg, err
 	}
 	defer db.Close()
 	if db.HasTable("Feature") {
 		ft, err := db.Table("Feature")
 		if err != nil {
-			return nil, nil, fmt.Errorf("the Feature table: %w", err)
+			return pkg, fmt.Errorf("the Feature table: %w", err)
 		}
 		for _, row := range ft.Rows() {
-			features = append(features, ft.Get(row, "Feature").Str())
+			pkg.features = append(pkg.features, ft.Get(row, "Feature").Str())
 		}
-		slices.Sort(features)
+		slices.Sort(pkg.features)
 	}
-	nested, err = NestedInstalls(db)
-	return features, nested, err
+	if pkg.nested, err = NestedInstalls(db); err != nil {
+		return pkg, err
+	}
+	if pkg.facts, err = transform.FactsOf(db); err != nil {
+		return pkg, fmt.Errorf("the Property table or summary: %w", err)
+	}
+	return pkg, nil
 }
 
 // Apply applies step.Patch to step.Product through MsiApplyMultiplePatchesW,

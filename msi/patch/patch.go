@@ -193,6 +193,43 @@ func (p *Patch) Pairs() ([]Pair, error) {
 	return out, nil
 }
 
+// TransformInfo is what one product transform's summary says: the base it
+// validates against (Info.Check) and what it leaves behind.
+type TransformInfo struct {
+	Name string // substorage name, e.g. "T" (its patch transform is "#T")
+	Info transform.Info
+}
+
+// TransformInfos returns the summary of each product transform, in
+// LastSavedBy order, without the "#" patch transforms. It reads only the
+// substorages' summaries (not their table records), so a planner can judge
+// where the patch validates without the cost of Pairs. Errors are
+// *InvalidError.
+func (p *Patch) TransformInfos() ([]TransformInfo, error) {
+	var out []TransformInfo
+	for _, n := range p.TransformNames {
+		if strings.HasPrefix(n, "#") {
+			continue
+		}
+		sub, err := p.db.OpenStorage(n)
+		if err != nil {
+			return nil, invalid(err, "transform substorage %q", n)
+		}
+		if sub.Container() != msi.Transform {
+			return nil, invalid(nil, "substorage %q is a %s, not a transform", n, sub.Container())
+		}
+		si, err := sub.Summary()
+		if err != nil {
+			return nil, invalid(err, "summary of transform %q", n)
+		}
+		out = append(out, TransformInfo{Name: n, Info: transform.InfoFromSummary(si)})
+	}
+	if len(out) == 0 {
+		return nil, invalid(nil, "summary LastSavedBy lists no product transform")
+	}
+	return out, nil
+}
+
 func (p *Patch) openTransform(name string) (*transform.Transform, error) {
 	sub, err := p.db.OpenStorage(name)
 	if err != nil {

@@ -19,9 +19,11 @@ func (e *NotApplicable) Error() string { return "transform does not apply: " + e
 
 // Facts are the properties of a database that validation compares.
 type Facts struct {
-	ProductCode, ProductVersion, UpgradeCode string
-	Language                                 string // ProductLanguage (decimal LANGID)
-	Platform                                 string // summary Template platform
+	ProductCode    string `json:"product_code"`
+	ProductVersion string `json:"product_version"`
+	UpgradeCode    string `json:"upgrade_code,omitempty"`
+	Language       string `json:"language,omitempty"` // ProductLanguage (decimal LANGID)
+	Platform       string `json:"platform,omitempty"` // summary Template platform
 }
 
 // FactsOf reads ProductCode, ProductVersion, UpgradeCode, ProductLanguage

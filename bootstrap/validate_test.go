@@ -1,0 +1,81 @@
+package bootstrap
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/ohotfix/ohotfix/checks"
+	"github.com/ohotfix/ohotfix/exitcode"
+	"github.com/ohotfix/ohotfix/installer"
+	"github.com/ohotfix/ohotfix/internal/resultschema"
+	"github.com/ohotfix/ohotfix/msi/transform"
+)
+
+// Two patches of one family made from the same 1.0.0 baseline: the one
+// applied first (lower sequence, although its file name sorts last) moves
+// the product to 2.0.0, so the other's transform no longer validates. The
+// plan says so; nothing reaches the engine only to fail with 1642.
+func TestPlanSkipsPatchWhoseTransformsDoNotValidate(t *testing.T) {
+	const upgrade = "{DDDDDDDD-0000-0000-0000-000000000001}"
+	tr := func(newVer string) []checks.TransformInfo {
+		return []checks.TransformInfo{{Name: "T", Info: transform.Info{BaseProductCode: prodA, BaseVersion: "1.0.0",
+			NewProductCode: prodA, NewVersion: newVer, UpgradeCode: upgrade,
+			Validate: transform.ValProduct | transform.ValUpgradeCode | transform.ValUpdateVersion | transform.ValNewEqualBase}}}
+	}
+	dir := setupPatches(t, "first.msp", "again.msp")
+	infos := map[string]installer.PatchInfo{
+		"first.msp": {PatchCode: "{P1}", Targets: []string{prodA}, Family: "Demo", Sequence: "2.0.0", Transforms: tr("2.0.0")},
+		"again.msp": {PatchCode: "{P2}", Targets: []string{prodA}, Family: "Demo", Sequence: "2.0.1", Transforms: tr("2.0.1")},
+	}
+	product := installer.Target{Code: prodA, Name: "Contoso Demo", Version: "1.0.0",
+		Baseline: &transform.Facts{ProductCode: prodA, ProductVersion: "1.0.0", UpgradeCode: upgrade}}
+	be := &scriptedBackend{products: []installer.Target{product}}
+	p := &Pipeline{Config: Default(), Dir: dir, Backend: be, ReadPatch: patchTable(infos), UI: UIQuiet}
+
+	plan, err := p.Plan(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	steps := map[string]installer.Step{}
+	for _, s := range plan.Steps {
+		steps[filepath.Base(s.File)] = s
+	}
+	if s := steps["first.msp"]; s.Decision != installer.Apply {
+		t.Errorf("first.msp: %s %s", s.Decision, s.Reason)
+	}
+	wantWhy := "no transform of the patch applies to Contoso Demo " + prodA + " 2.0.0 (as first.msp leaves it in this run): T: product version 2.0.0 is not == the transform's base version 1.0.0"
+	if s := steps["again.msp"]; s.Decision != installer.Skip || !strings.HasPrefix(s.Reason, wantWhy) || s.AlreadyApplied {
+		t.Errorf("again.msp: %s %q, want skip %q", s.Decision, s.Reason, wantWhy)
+	}
+	if plan.Code != exitcode.Success {
+		t.Errorf("plan code %v (%s)", plan.Code, plan.Reason)
+	}
+
+	res := p.Run(context.Background())
+	if res.Code() != exitcode.Success || strings.Join(be.applied, ",") != "first.msp" {
+		t.Fatalf("run: %v (%s), applied %v", res.Code(), res.Reason, be.applied)
+	}
+	for _, pr := range res.Patches {
+		if filepath.Base(pr.File) == "again.msp" && (pr.Decision != installer.Skip || len(pr.PerTarget) != 1 || !strings.HasPrefix(pr.PerTarget[0].Reason, wantWhy)) {
+			t.Errorf("result for again.msp: %+v", pr)
+		}
+	}
+	path := filepath.Join(t.TempDir(), "r.json")
+	if err := res.WriteFile(path); err != nil {
+		t.Fatal(err)
+	}
+	if err := resultschema.ValidateFile(path); err != nil {
+		t.Error(err)
+	}
+
+	// RequireAllPatchesNeeded=1: a patch that applies nowhere fails the run
+	// with 1642 before anything is applied.
+	be.applied = nil
+	p.Config.RequireAllPatchesNeeded = true
+	res = p.Run(context.Background())
+	if res.Code() != exitcode.PatchTargetNotFound || len(be.applied) != 0 || !strings.Contains(res.Reason, "again.msp") {
+		t.Errorf("RequireAllPatchesNeeded=1: %v (%s), applied %v", res.Code(), res.Reason, be.applied)
+	}
+}
