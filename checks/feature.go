@@ -20,7 +20,7 @@ func (FeatureToCheck) Name() string { return "FeatureToCheck" }
 
 func (c FeatureToCheck) Run(f *Facts) Result {
 	name := c.Name()
-	features := splitFeatures(c.Feature)
+	features := FeatureNames(c.Feature)
 	if len(features) == 0 {
 		return skipped(name, "FeatureToCheck not set")
 	}
@@ -45,7 +45,9 @@ func (c FeatureToCheck) Run(f *Facts) Result {
 	return r
 }
 
-func splitFeatures(s string) []string {
+// FeatureNames splits ohotfix.ini FeatureToCheck into feature names (comma,
+// semicolon or blank separated).
+func FeatureNames(s string) []string {
 	return strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ';' || r == ' ' || r == '\t' })
 }
 

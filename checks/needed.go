@@ -138,7 +138,7 @@ func (c PatchesNeeded) need(f *Facts, vs []TargetVerdict) (where []string, why s
 }
 
 func (c PatchesNeeded) judge(f *Facts, nt neededTargets, p Patch) []TargetVerdict {
-	features := splitFeatures(c.FeatureToCheck)
+	features := FeatureNames(c.FeatureToCheck)
 	var out []TargetVerdict
 	for _, t := range nt.idx.targetsOf(p) {
 		v := TargetVerdict{Product: t}

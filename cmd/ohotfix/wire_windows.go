@@ -74,12 +74,13 @@ func mayRunClient(args []string) bool {
 // newClientBackend drives Windows Installer (msi.dll) for client updates,
 // with the UI and log levels of ohotfix.ini, its log written into the run's
 // _Msi.log, and a 1618 from msi.dll retried for InstallerWaitSeconds.
-func newClientBackend(cfg *bootstrap.Config, logs *bootstrap.Logs, _ bool) (installer.Backend, error) {
+func newClientBackend(cfg *bootstrap.Config, logs *bootstrap.Logs, readOnly bool) (installer.Backend, error) {
 	opts := windows.Options{
 		UILevel:        cfg.MsiUILevel,
 		LogLevel:       cfg.MsiLogLevel,
 		Wait:           time.Duration(cfg.InstallerWaitSeconds) * time.Second,
 		FeatureToCheck: cfg.FeatureToCheck,
+		AllFeatures:    readOnly, // check shows them all
 	}
 	if logs != nil {
 		opts.LogPath, opts.Log = logs.Msi, logs.Log

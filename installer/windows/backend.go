@@ -10,6 +10,7 @@ import (
 
 	"go.uber.org/zap"
 
+	"github.com/ohotfix/ohotfix/checks"
 	"github.com/ohotfix/ohotfix/exitcode"
 	"github.com/ohotfix/ohotfix/installer"
 	"github.com/ohotfix/ohotfix/msi"
@@ -35,9 +36,12 @@ type Options struct {
 	// Properties are added to every patch installation's command line,
 	// after REBOOT=ReallySuppress (a restart is ohotfix's decision).
 	Properties map[string]string
-	// FeatureToCheck is queried even when the cached package cannot be
-	// read to list the product's features.
+	// FeatureToCheck's features are queried even when the cached package
+	// cannot be read to list the product's features.
 	FeatureToCheck string
+	// AllFeatures: query the state of every feature of the package (for
+	// `ohotfix check`), not only FeatureToCheck's.
+	AllFeatures bool
 	// Progress receives Windows Installer's progress while a patch is
 	// applied (nil: no external UI handler is installed).
 	Progress func(Progress)
@@ -165,9 +169,20 @@ func (b *Backend) target(ctx context.Context, p Product) (installer.Target, []st
 		}
 		return v
 	}
-	t := installer.Target{Code: p.Code, Name: info("ProductName"), Version: info("VersionString"),
-		Path: info("InstallLocation"), LocalPackage: info("LocalPackage"),
-		Context: contextName(p.Context), UserSID: p.UserSID}
+	t := installer.Target{Code: p.Code, LocalPackage: info("LocalPackage"), Context: contextName(p.Context), UserSID: p.UserSID}
+	// The cached package is read (in Go) while msi.dll answers the rest.
+	type packageRead struct {
+		pkg cachedPackage
+		err error
+	}
+	read := make(chan packageRead, 1)
+	if t.LocalPackage != "" {
+		go func() {
+			pkg, err := readPackage(t.LocalPackage)
+			read <- packageRead{pkg, err}
+		}()
+	}
+	t.Name, t.Version, t.Path = info("ProductName"), info("VersionString"), info("InstallLocation")
 	for i := uint32(0); ctx.Err() == nil; i++ {
 		code, r := b.api.EnumAppliedPatchesEx(p, i)
 		if r == errNoMoreItems {
@@ -183,7 +198,8 @@ func (b *Backend) target(ctx context.Context, p Product) (installer.Target, []st
 	if t.LocalPackage == "" {
 		warnings = append(warnings, fmt.Sprintf("product %s: Windows Installer names no cached package (LocalPackage); nested installations were not checked", p.Code))
 	} else {
-		pkg, err := readPackage(t.LocalPackage)
+		r := <-read
+		pkg, err := r.pkg, r.err
 		if err != nil {
 			warnings = append(warnings, fmt.Sprintf("product %s: cannot read its cached package %s (%v); nested installations were not checked", p.Code, t.LocalPackage, err))
 		} else {
@@ -202,8 +218,15 @@ func (b *Backend) target(ctx context.Context, p Product) (installer.Target, []st
 			warnings = append(warnings, NestedInstallWarning(p.Code, ca))
 		}
 	}
-	if f := b.opts.FeatureToCheck; f != "" && !slices.Contains(features, f) {
-		features = append(features, f)
+	// A run needs only the states of FeatureToCheck's features (each one a
+	// msi.dll call); `ohotfix check` reports every feature of the package.
+	if !b.opts.AllFeatures {
+		features = nil
+	}
+	for _, f := range checks.FeatureNames(b.opts.FeatureToCheck) {
+		if !slices.Contains(features, f) {
+			features = append(features, f)
+		}
 	}
 	for _, f := range features {
 		state, installed := featureState(b.api.FeatureState(p.Code, f))

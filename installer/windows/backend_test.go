@@ -55,7 +55,7 @@ func inventoryFake(t *testing.T) *fakeMSI {
 func TestInventoryClient(t *testing.T) {
 	f := inventoryFake(t)
 	logged := &strings.Builder{}
-	b := NewWithAPI(f, Options{FeatureToCheck: "Extras", Log: zap.New(zapcore.NewCore(
+	b := NewWithAPI(f, Options{FeatureToCheck: "Extras", AllFeatures: true, Log: zap.New(zapcore.NewCore(
 		zapcore.NewConsoleEncoder(zap.NewDevelopmentEncoderConfig()), zapcore.AddSync(logged), zap.WarnLevel))})
 	inv, err := b.Inventory(context.Background(), []installer.PatchInfo{
 		{File: "p1.msp", Targets: []string{strings.ToLower(prodA), prodB, prodD}},
@@ -171,6 +171,32 @@ func TestApplyPassesCodesThrough(t *testing.T) {
 	}
 }
 
+// A run asks msi.dll only for FeatureToCheck's features (a list), one
+// call each; check (AllFeatures) asks for every feature of the package.
+func TestInventoryRunQueriesOnlyFeatureToCheck(t *testing.T) {
+	f := inventoryFake(t)
+	b := NewWithAPI(f, Options{FeatureToCheck: "Main; Extras"})
+	inv, err := b.Inventory(context.Background(), []installer.PatchInfo{{File: "p1.msp", Targets: []string{prodA}}})
+	if err != nil || len(inv.Targets) != 1 {
+		t.Fatalf("inventory: %v %+v", err, inv)
+	}
+	want := []installer.Feature{{Name: "Main", Installed: true, State: "local"}, {Name: "Extras", State: "unknown"}}
+	if got := inv.Targets[0].Features; !reflect.DeepEqual(got, want) {
+		t.Errorf("features:\n got %+v\nwant %+v", got, want)
+	}
+	if want := []string{prodA + "/Main", prodA + "/Extras"}; !reflect.DeepEqual(f.featureCalls, want) {
+		t.Errorf("MsiQueryFeatureStateW calls %v, want %v", f.featureCalls, want)
+	}
+	f.featureCalls = nil
+	b = NewWithAPI(f, Options{})
+	if inv, err = b.Inventory(context.Background(), []installer.PatchInfo{{File: "p1.msp", Targets: []string{prodA}}}); err != nil {
+		t.Fatal(err)
+	}
+	if len(f.featureCalls) != 0 || len(inv.Targets[0].Features) != 0 {
+		t.Errorf("no FeatureToCheck: %d calls, features %+v", len(f.featureCalls), inv.Targets[0].Features)
+	}
+}
+
 func TestApplyCommandLineUIAndLog(t *testing.T) {
 	f := newFake()
 	f.results = []uint32{1603}
@@ -194,7 +220,7 @@ func TestApplyCommandLineUIAndLog(t *testing.T) {
 		t.Errorf("MsiEnableLogW calls %q", f.logCalls)
 	}
 	if out.Code != exitcode.Fatal || !strings.Contains(out.Message, "Error 1311. Source file not found") ||
-		strings.Contains(out.Message, "1999") || !strings.Contains(out.Message, "see "+logPath) {
+		strings.Contains(out.Message, "Error 1999") || !strings.Contains(out.Message, "see "+logPath) {
 		t.Errorf("outcome: %+v", out)
 	}
 }

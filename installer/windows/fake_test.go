@@ -14,6 +14,8 @@ type fakeMSI struct {
 	info     map[string]map[string]string // code → property → value
 	patches  map[string][]string          // code → applied patch codes
 	features map[string]int32             // code + "/" + feature → INSTALLSTATE
+	// featureCalls records FeatureState's questions (code + "/" + feature).
+	featureCalls []string
 
 	lastProduct int64
 	lastPatch   map[string]int64
@@ -81,6 +83,7 @@ func (f *fakeMSI) EnumAppliedPatchesEx(p Product, index uint32) (string, uint32)
 }
 
 func (f *fakeMSI) FeatureState(product, feature string) int32 {
+	f.featureCalls = append(f.featureCalls, product+"/"+feature)
 	if s, ok := f.features[product+"/"+feature]; ok {
 		return s
 	}
