@@ -59,12 +59,18 @@ func NewPrefix(t testing.TB) *Prefix {
 	}
 	// Registered after t.TempDir, so it runs first: the server must be gone before its
 	// prefix directory is deleted.
-	t.Cleanup(func() {
-		kill := exec.Command("wineserver", "-k")
-		kill.Env = p.env
-		kill.Run() // fails harmlessly when the server has already exited
-	})
+	t.Cleanup(p.Stop)
 	return p
+}
+
+// Stop ends every Windows process of the prefix and its wineserver; the prefix can't run
+// programs afterwards. Cleanup calls it; a test that makes many prefixes (a benchmark) calls it
+// once done with one, so that idle sessions do not add up on the machine. Calling it again does
+// nothing.
+func (p *Prefix) Stop() {
+	kill := exec.Command("wineserver", "-k")
+	kill.Env = p.env
+	kill.Run() // fails harmlessly when the server has already exited
 }
 
 // Dir is the prefix root (the WINEPREFIX value).

@@ -34,6 +34,7 @@ var cTools = map[string]cTool{
 	"msisuminfo":       {sources: []string{"msisuminfo.c"}, libs: []string{"-lmsi"}},
 	"mspatchapply":     {sources: []string{"mspatchapply.c"}, libs: []string{"-lmspatcha"}},
 	"wexit":            {sources: []string{"wexit.c"}},
+	"desktophold":      {sources: []string{"desktophold.c"}},
 	"bcryptprimitives": {sources: []string{"bcryptprimitives.c", "bcryptprimitives.def"}, libs: []string{"-ladvapi32"}, dll: true},
 }
 
