@@ -4,6 +4,7 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -54,7 +55,8 @@ func warmUp() {
 	}
 	os.Getwd()
 	os.Lstat(os.TempDir())
-	time.Now().Zone() // the log's timestamps: the zone comes from the registry
+	// The log's timestamps: the local zone comes from the registry.
+	fmt.Fprint(io.Discard, time.Now().Local())
 	term.IsTerminal(int(os.Stdout.Fd()))
 	term.IsTerminal(int(os.Stdin.Fd()))
 }
