@@ -201,7 +201,11 @@ func (b *Backend) target(ctx context.Context, p Product) (installer.Target, []st
 		r := <-read
 		pkg, err := r.pkg, r.err
 		if err != nil {
-			warnings = append(warnings, fmt.Sprintf("product %s: cannot read its cached package %s (%v); nested installations were not checked", p.Code, t.LocalPackage, err))
+			missed := "nested installations were not checked and its patches' transforms are not validated before msi.dll applies them"
+			if pkg.nestedChecked {
+				missed = "its patches' transforms are not validated before msi.dll applies them"
+			}
+			warnings = append(warnings, fmt.Sprintf("product %s: cannot read its cached package %s (%v); %s", p.Code, t.LocalPackage, err, missed))
 		} else {
 			// Windows Installer validates a patch against the cached
 			// package with the applied patches' transforms: the installed
@@ -240,6 +244,8 @@ type cachedPackage struct {
 	features []string
 	nested   []installer.CustomAction
 	facts    transform.Facts // as the package itself says (no patch applied)
+	// nestedChecked: the custom actions were read (a later step failed).
+	nestedChecked bool
 }
 
 // readPackage opens a product's cached package read-only and returns its
@@ -265,6 +271,7 @@ func readPackage(path string) (cachedPackage, error) {
 	if pkg.nested, err = NestedInstalls(db); err != nil {
 		return pkg, err
 	}
+	pkg.nestedChecked = true
 	if pkg.facts, err = transform.FactsOf(db); err != nil {
 		return pkg, fmt.Errorf("the Property table or summary: %w", err)
 	}

@@ -102,6 +102,7 @@ func TestInventoryClient(t *testing.T) {
 		"also installed in the user-managed context (user S-1-5-21-1); this run patches the machine installation",
 		prodD + " is installed for another user (S-1-5-21-2, user-unmanaged context)",
 		prodB + ": cannot read its cached package", // B's package is missing: said, not fatal
+		"nested installations were not checked and its patches' transforms are not validated",
 	} {
 		if !strings.Contains(all, s) {
 			t.Errorf("warnings lack %q:\n%s", s, all)
