@@ -36,12 +36,14 @@ func Facts(inv *installer.Inventory, patches []installer.PatchInfo) *checks.Fact
 			f.Products = append(f.Products, cp)
 		}
 	}
+	dropped := setExclusions(patches, inv.Targets)
 	for _, pi := range patches {
 		if pi.OpenError != "" {
 			continue // refused by the planner with its own code
 		}
 		cp := checks.Patch{Name: filepath.Base(pi.File), Code: pi.PatchCode, Targets: pi.Targets,
-			WordCount: pi.MinInstaller, CabinetBytes: uint64(pi.PayloadSize), Transforms: pi.Transforms}
+			WordCount: pi.MinInstaller, CabinetBytes: uint64(pi.PayloadSize), Transforms: pi.Transforms,
+			Dropped: dropped[pi.File]}
 		if sp, ok := inv.Space[pi.File]; ok {
 			cp.Counted, cp.TempBytes, cp.TargetBytes = true, sp.Temp, sp.Target
 		}

@@ -2,6 +2,7 @@ package bootstrap
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -77,5 +78,37 @@ func TestPlanSkipsPatchWhoseTransformsDoNotValidate(t *testing.T) {
 	res = p.Run(context.Background())
 	if res.Code() != exitcode.PatchTargetNotFound || len(be.applied) != 0 || !strings.Contains(res.Reason, "again.msp") {
 		t.Errorf("RequireAllPatchesNeeded=1: %v (%s), applied %v", res.Code(), res.Reason, be.applied)
+	}
+}
+
+// A patch the set drops (obsoleted here) is never applied, so it must not
+// move the product's version for the patches judged after it: a cumulative
+// patch that obsoletes an earlier hotfix for the same baseline applies, and
+// the hotfix is skipped as obsoleted — not both skipped.
+func TestPlanDroppedPatchDoesNotMoveTheBaseline(t *testing.T) {
+	const upgrade = "{DDDDDDDD-0000-0000-0000-000000000001}"
+	tr := func(newVer string) []checks.TransformInfo {
+		return []checks.TransformInfo{{Name: "T", Info: transform.Info{BaseProductCode: prodA, BaseVersion: "1.0.0",
+			NewProductCode: prodA, NewVersion: newVer, UpgradeCode: upgrade,
+			Validate: transform.ValProduct | transform.ValUpgradeCode | transform.ValUpdateVersion | transform.ValNewEqualBase}}}
+	}
+	// "a-hotfix" sorts (and is judged) before "b-cumulative".
+	dir := setupPatches(t, "a-hotfix.msp", "b-cumulative.msp")
+	infos := map[string]installer.PatchInfo{
+		"a-hotfix.msp":     {PatchCode: "{P1}", Targets: []string{prodA}, Transforms: tr("1.0.1")},
+		"b-cumulative.msp": {PatchCode: "{P2}", Obsoletes: []string{"{P1}"}, Targets: []string{prodA}, Transforms: tr("2.0.0")},
+	}
+	product := installer.Target{Code: prodA, Name: "Contoso Demo", Version: "1.0.0",
+		Baseline: &transform.Facts{ProductCode: prodA, ProductVersion: "1.0.0", UpgradeCode: upgrade}}
+	be := &scriptedBackend{products: []installer.Target{product}}
+	p := &Pipeline{Config: Default(), Dir: dir, Backend: be, ReadPatch: patchTable(infos), UI: UIQuiet}
+	res := p.Run(context.Background())
+	if res.Code() != exitcode.Success || strings.Join(be.applied, ",") != "b-cumulative.msp" {
+		t.Fatalf("run: %v (%s), applied %v (want the cumulative patch)", res.Code(), res.Reason, be.applied)
+	}
+	for _, pr := range res.Patches {
+		if filepath.Base(pr.File) == "a-hotfix.msp" && (pr.Decision != installer.Skip || !strings.Contains(pr.Reason+fmt.Sprint(pr.PerTarget), "obsoleted by b-cumulative.msp")) {
+			t.Errorf("a-hotfix.msp: %+v", pr)
+		}
 	}
 }

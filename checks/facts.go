@@ -91,6 +91,10 @@ type Patch struct {
 	// Transforms are the patch's product transforms in the order the
 	// installer tries them (nil = not read: no validation).
 	Transforms []TransformInfo `json:"-"`
+	// Dropped says why the run leaves this patch out whatever its targets
+	// (obsoleted or superseded by another patch of the set); "" = not
+	// dropped. A dropped patch changes no target for the patches after it.
+	Dropped string `json:"dropped,omitempty"`
 	// AppliedTo lists product codes on which this patch code is already
 	// registered (client) or already applied to the image (admin).
 	AppliedTo []string `json:"applied_to,omitempty"`
