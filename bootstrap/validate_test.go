@@ -17,21 +17,33 @@ import (
 // Two patches of one family made from the same 1.0.0 baseline: the one
 // applied first (lower sequence, although its file name sorts last) moves
 // the product to 2.0.0, so the other's transform no longer validates. The
+
+// demoUpgradeCode is the upgrade code of the product the validation tests patch.
+const demoUpgradeCode = "{DDDDDDDD-0000-0000-0000-000000000001}"
+
+// fromV1To is a patch's one transform from product A 1.0.0 to newVer, with
+// the validation `ohotfix patch create` writes (== the base version).
+func fromV1To(newVer string) []checks.TransformInfo {
+	return []checks.TransformInfo{{Name: "T", Info: transform.Info{BaseProductCode: prodA, BaseVersion: "1.0.0",
+		NewProductCode: prodA, NewVersion: newVer, UpgradeCode: demoUpgradeCode,
+		Validate: transform.ValProduct | transform.ValUpgradeCode | transform.ValUpdateVersion | transform.ValNewEqualBase}}}
+}
+
+// demoAtV1 is product A installed at 1.0.0, with its validation baseline.
+func demoAtV1() installer.Target {
+	return installer.Target{Code: prodA, Name: "Contoso Demo", Version: "1.0.0",
+		Baseline: &transform.Facts{ProductCode: prodA, ProductVersion: "1.0.0", UpgradeCode: demoUpgradeCode}}
+}
+
 // plan says so; nothing reaches the engine only to fail with 1642.
 func TestPlanSkipsPatchWhoseTransformsDoNotValidate(t *testing.T) {
-	const upgrade = "{DDDDDDDD-0000-0000-0000-000000000001}"
-	tr := func(newVer string) []checks.TransformInfo {
-		return []checks.TransformInfo{{Name: "T", Info: transform.Info{BaseProductCode: prodA, BaseVersion: "1.0.0",
-			NewProductCode: prodA, NewVersion: newVer, UpgradeCode: upgrade,
-			Validate: transform.ValProduct | transform.ValUpgradeCode | transform.ValUpdateVersion | transform.ValNewEqualBase}}}
-	}
+	tr := fromV1To
 	dir := setupPatches(t, "first.msp", "again.msp")
 	infos := map[string]installer.PatchInfo{
 		"first.msp": {PatchCode: "{P1}", Targets: []string{prodA}, Family: "Demo", Sequence: "2.0.0", Transforms: tr("2.0.0")},
 		"again.msp": {PatchCode: "{P2}", Targets: []string{prodA}, Family: "Demo", Sequence: "2.0.1", Transforms: tr("2.0.1")},
 	}
-	product := installer.Target{Code: prodA, Name: "Contoso Demo", Version: "1.0.0",
-		Baseline: &transform.Facts{ProductCode: prodA, ProductVersion: "1.0.0", UpgradeCode: upgrade}}
+	product := demoAtV1()
 	be := &scriptedBackend{products: []installer.Target{product}}
 	p := &Pipeline{Config: Default(), Dir: dir, Backend: be, ReadPatch: patchTable(infos), UI: UIQuiet}
 
@@ -86,20 +98,14 @@ func TestPlanSkipsPatchWhoseTransformsDoNotValidate(t *testing.T) {
 // patch that obsoletes an earlier hotfix for the same baseline applies, and
 // the hotfix is skipped as obsoleted — not both skipped.
 func TestPlanDroppedPatchDoesNotMoveTheBaseline(t *testing.T) {
-	const upgrade = "{DDDDDDDD-0000-0000-0000-000000000001}"
-	tr := func(newVer string) []checks.TransformInfo {
-		return []checks.TransformInfo{{Name: "T", Info: transform.Info{BaseProductCode: prodA, BaseVersion: "1.0.0",
-			NewProductCode: prodA, NewVersion: newVer, UpgradeCode: upgrade,
-			Validate: transform.ValProduct | transform.ValUpgradeCode | transform.ValUpdateVersion | transform.ValNewEqualBase}}}
-	}
+	tr := fromV1To
 	// "a-hotfix" sorts (and is judged) before "b-cumulative".
 	dir := setupPatches(t, "a-hotfix.msp", "b-cumulative.msp")
 	infos := map[string]installer.PatchInfo{
 		"a-hotfix.msp":     {PatchCode: "{P1}", Targets: []string{prodA}, Transforms: tr("1.0.1")},
 		"b-cumulative.msp": {PatchCode: "{P2}", Obsoletes: []string{"{P1}"}, Targets: []string{prodA}, Transforms: tr("2.0.0")},
 	}
-	product := installer.Target{Code: prodA, Name: "Contoso Demo", Version: "1.0.0",
-		Baseline: &transform.Facts{ProductCode: prodA, ProductVersion: "1.0.0", UpgradeCode: upgrade}}
+	product := demoAtV1()
 	be := &scriptedBackend{products: []installer.Target{product}}
 	p := &Pipeline{Config: Default(), Dir: dir, Backend: be, ReadPatch: patchTable(infos), UI: UIQuiet}
 	res := p.Run(context.Background())
