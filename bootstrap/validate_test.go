@@ -14,10 +14,6 @@ import (
 	"github.com/ohotfix/ohotfix/msi/transform"
 )
 
-// Two patches of one family made from the same 1.0.0 baseline: the one
-// applied first (lower sequence, although its file name sorts last) moves
-// the product to 2.0.0, so the other's transform no longer validates. The
-
 // demoUpgradeCode is the upgrade code of the product the validation tests patch.
 const demoUpgradeCode = "{DDDDDDDD-0000-0000-0000-000000000001}"
 
@@ -35,6 +31,9 @@ func demoAtV1() installer.Target {
 		Baseline: &transform.Facts{ProductCode: prodA, ProductVersion: "1.0.0", UpgradeCode: demoUpgradeCode}}
 }
 
+// Two patches of one family made from the same 1.0.0 baseline: the one
+// applied first (lower sequence, although its file name sorts last) moves
+// the product to 2.0.0, so the other's transform no longer validates. The
 // plan says so; nothing reaches the engine only to fail with 1642.
 func TestPlanSkipsPatchWhoseTransformsDoNotValidate(t *testing.T) {
 	tr := fromV1To
