@@ -8,11 +8,12 @@ import (
 	"time"
 )
 
-// HoldDesktop keeps the prefix's desktop process running until the test ends, as the desktop
-// always runs on a Windows machine in use. Wine starts it for the first program that needs a
-// window station and ends it some time after the last such program is gone, so without this a
-// timed program pays for starting it (or not) depending on what ran just before: a benchmark
-// against another program would measure that, not the programs.
+// HoldDesktop runs, until the test ends, a program attached to the prefix's desktop, so that
+// Wine keeps its desktop process (explorer.exe /desktop) up as it always is on a Windows machine
+// in use. Wine starts that process for the first program that needs it and ends it some time
+// after the last such program is gone, so without a holder a timed program pays for starting it
+// (or not) depending on what ran just before: a benchmark against another program would measure
+// that, not the programs.
 func (p *Prefix) HoldDesktop() error {
 	hold, err := toolPath("desktophold")
 	if err != nil {
