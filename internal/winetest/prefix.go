@@ -161,6 +161,19 @@ func (p *Prefix) WinPath(hostPath string) string {
 // ("msiexec", `C:\windows\system32\cmd.exe`); args are passed unchanged, so translate host paths
 // in them with WinPath. err reports a failure to run, never a non-zero exit code.
 func (p *Prefix) Run(ctx context.Context, exe string, args ...string) (stdout, stderr string, exit int, err error) {
+	for attempt := 1; ; attempt++ {
+		stdout, stderr, exit, err = p.run(ctx, exe, args...)
+		// Under heavy load Wine's CreateProcess occasionally fails with ERROR_INTERNAL_ERROR
+		// (seen in CI for a Go test program): the command never started, so it is safe to
+		// start it again.
+		if err == nil || attempt == 3 || ctx.Err() != nil || !strings.Contains(stderr, "wexit: cannot start command: error 1359") {
+			return stdout, stderr, exit, err
+		}
+		time.Sleep(time.Duration(attempt) * 200 * time.Millisecond)
+	}
+}
+
+func (p *Prefix) run(ctx context.Context, exe string, args ...string) (stdout, stderr string, exit int, err error) {
 	wexit, err := toolPath("wexit")
 	if err != nil {
 		return "", "", -1, err
