@@ -55,8 +55,10 @@ type Options struct {
 // what order, is decided by the bootstrap's planner, exactly as for admin
 // images; the backend reports facts and carries out steps.
 type Backend struct {
-	api    MSI
-	opts   Options
+	api  MSI
+	opts Options
+	// load makes api usable (loads msi.dll); nil = always usable (a fake).
+	load   func() error
 	engine string // msi.dll's version, known after Inventory
 	sleep  func(ctx context.Context, d time.Duration) error
 }
@@ -74,6 +76,11 @@ func (b *Backend) Mode() string { return installer.ModeClient }
 // states and nested-installation custom actions, and msi.dll's version. It
 // changes nothing.
 func (b *Backend) Inventory(ctx context.Context, patches []installer.PatchInfo) (*installer.Inventory, error) {
+	if b.load != nil {
+		if err := b.load(); err != nil {
+			return nil, exitcode.New(exitcode.PlatformUnsupported, "Windows Installer is not available: %v", err)
+		}
+	}
 	v, err := b.api.Version()
 	if err != nil {
 		return nil, exitcode.New(exitcode.Fatal, "cannot read Windows Installer's version (msi.dll DllGetVersion): %v", err)

@@ -2,6 +2,7 @@ package windows
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -362,5 +363,20 @@ func BenchmarkInventory(b *testing.B) {
 		if _, err := NewWithAPI(f, Options{}).Inventory(context.Background(), []installer.PatchInfo{{Targets: []string{prodA}}}); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// Without msi.dll the first Inventory says so with 1633 and asks msi.dll
+// nothing.
+func TestInventoryWithoutWindowsInstaller(t *testing.T) {
+	f := newFake()
+	b := NewWithAPI(f, Options{})
+	b.load = func() error { return errors.New("load msi.dll: The specified module could not be found.") }
+	_, err := b.Inventory(context.Background(), []installer.PatchInfo{{File: "p.msp", Targets: []string{prodA}}})
+	if exitcode.Of(err) != exitcode.PlatformUnsupported || !strings.Contains(err.Error(), "Windows Installer is not available") {
+		t.Fatalf("err %v (code %v)", err, exitcode.Of(err))
+	}
+	if f.lastProduct != -1 || len(f.featureCalls) != 0 {
+		t.Error("msi.dll was asked although it could not be loaded")
 	}
 }

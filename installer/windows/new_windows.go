@@ -2,16 +2,13 @@
 
 package windows
 
-import (
-	"github.com/ohotfix/ohotfix/exitcode"
-)
-
-// New returns the client backend over the system's msi.dll; without one
-// (a Windows without Windows Installer) it fails with 1633.
+// New returns the client backend over the system's msi.dll. The DLL is
+// loaded on first use (Inventory), not here: cmd/ohotfix starts loading it in
+// the background at start-up, and waiting for it here would stop the run
+// from reading its patches meanwhile. Without msi.dll (a Windows without
+// Windows Installer) Inventory fails with 1633.
 func New(opts Options) (*Backend, error) {
-	api, err := SystemMSI()
-	if err != nil {
-		return nil, exitcode.New(exitcode.PlatformUnsupported, "Windows Installer is not available: %v", err)
-	}
-	return NewWithAPI(api, opts), nil
+	b := NewWithAPI(systemMSI{}, opts)
+	b.load = loadMSI
+	return b, nil
 }
