@@ -3,6 +3,7 @@ package bootstrap
 import (
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/ohotfix/ohotfix/installer"
 
@@ -36,14 +37,12 @@ func Facts(inv *installer.Inventory, patches []installer.PatchInfo) *checks.Fact
 			f.Products = append(f.Products, cp)
 		}
 	}
-	dropped := setExclusions(patches, inv.Targets)
 	for _, pi := range patches {
 		if pi.OpenError != "" {
 			continue // refused by the planner with its own code
 		}
 		cp := checks.Patch{Name: filepath.Base(pi.File), Code: pi.PatchCode, Targets: pi.Targets,
-			WordCount: pi.MinInstaller, CabinetBytes: uint64(pi.PayloadSize), Transforms: pi.Transforms,
-			Dropped: dropped[pi.File]}
+			WordCount: pi.MinInstaller, CabinetBytes: uint64(pi.PayloadSize), Transforms: pi.Transforms}
 		if sp, ok := inv.Space[pi.File]; ok {
 			cp.Counted, cp.TempBytes, cp.TargetBytes = true, sp.Temp, sp.Target
 		}
@@ -57,6 +56,64 @@ func Facts(inv *installer.Inventory, patches []installer.PatchInfo) *checks.Fact
 	return f
 }
 
+// plannedFacts are Facts with what the set of patches itself drops marked
+// on each patch (markDropped): what the checks and the planner judge.
+func plannedFacts(cfg *Config, inv *installer.Inventory, patches []installer.PatchInfo) *checks.Facts {
+	f := Facts(inv, patches)
+	markDropped(checks.NeededRule(checksConfig(cfg)), f, patches)
+	return f
+}
+
+// markDropped records, per patch and per product, what the set of patches
+// drops: a patch obsoleted by another of the folder, or superseded within
+// its patch family (MsiPatchSequence). As Windows Installer does, only a
+// patch that applies to the product on its own — judged alone by the same
+// rule, against the product as it is — or is already applied there can drop
+// another, and only on that product: an inapplicable patch obsoletes
+// nothing, and a hotfix for two products stays needed on the one a
+// cumulative patch does not target.
+func markDropped(rule checks.PatchesNeeded, f *checks.Facts, patches []installer.PatchInfo) {
+	infoOf := make(map[string]installer.PatchInfo, len(patches))
+	for _, pi := range patches {
+		infoOf[filepath.Base(pi.File)] = pi
+	}
+	appliesOn := map[string][]string{} // product code → names of the patches that apply there alone
+	for _, p := range f.Patches {
+		alone := *f
+		alone.Patches = []checks.Patch{p}
+		for _, v := range rule.Verdicts(&alone)[p.Name] {
+			if v.Needed || v.AlreadyApplied {
+				code := strings.ToUpper(v.Product.Code)
+				appliesOn[code] = append(appliesOn[code], p.Name)
+			}
+		}
+	}
+	for code, names := range appliesOn {
+		var live []installer.PatchInfo
+		for _, n := range names {
+			live = append(live, infoOf[n])
+		}
+		for i := range f.Patches {
+			q := &f.Patches[i]
+			if !containsFold(q.Targets, code) {
+				continue
+			}
+			for _, d := range live {
+				if filepath.Base(d.File) != q.Name && containsFold(d.Obsoletes, q.Code) {
+					q.Drop(code, "obsoleted by "+filepath.Base(d.File)+" in the same set")
+				}
+			}
+		}
+		for file, by := range supersededPatches(live) {
+			for i := range f.Patches {
+				if f.Patches[i].Name == filepath.Base(file) {
+					f.Patches[i].Drop(code, "superseded by "+by+" (same patch family, higher sequence)")
+				}
+			}
+		}
+	}
+}
+
 // RunChecks evaluates the standard checks and translates their verdicts for
 // the planner: blocking failures stop the run; per-patch verdicts skip or
 // refuse single patches.
@@ -67,8 +124,7 @@ func RunChecks(cfg *Config, inv *installer.Inventory, patches []installer.PatchI
 		out.Code, out.Reason = exitcode.Of(err), err.Error()
 		return out
 	}
-	facts := Facts(inv, patches)
-	rep := checks.Run(facts, list)
+	rep := checks.Run(plannedFacts(cfg, inv, patches), list)
 	for _, r := range rep.Results {
 		out.Verdicts = append(out.Verdicts, CheckVerdict{Name: r.Name, Status: string(r.Status), Passed: r.Passed, Reason: r.Reason, Code: r.Code, Link: r.Link})
 		if r.Name == rep.Blocking {
@@ -92,8 +148,7 @@ func RunChecks(cfg *Config, inv *installer.Inventory, patches []installer.PatchI
 // without FeatureToCheck is skipped even when another target of the same
 // patch is patched; a target that records the patch is "already applied".
 func TargetVerdicts(cfg *Config, inv *installer.Inventory, patches []installer.PatchInfo) map[string][]checks.TargetVerdict {
-	needed := checks.PatchesNeeded{MinProductVersion: cfg.MinProductVersion, FeatureToCheck: cfg.FeatureToCheck}
-	byName := needed.Verdicts(Facts(inv, patches))
+	byName := checks.NeededRule(checksConfig(cfg)).Verdicts(plannedFacts(cfg, inv, patches))
 	fileOf := filesByName(patches)
 	where := make(map[string][]checks.TargetVerdict, len(byName))
 	for name, vs := range byName {
@@ -109,13 +164,6 @@ func filesByName(patches []installer.PatchInfo) map[string]string {
 		fileOf[filepath.Base(pi.File)] = pi.File
 	}
 	return fileOf
-}
-
-// MeasureFacts fills in the machine facts the checks need: free space of the
-// temp and target folders, and the pending-reboot probe.
-func MeasureFacts(inv *installer.Inventory, target string) {
-	m := measureMachine()
-	addMachineFacts(inv, m, target)
 }
 
 // machineFacts are the measurements that need no inventory: Detect takes

@@ -103,13 +103,12 @@ func orderPatches(in []installer.PatchInfo) []installer.PatchInfo {
 // decide makes one step per (patch, target product) pair, or one skip or
 // refuse step for a patch that is excluded as a whole or has no target here.
 // Where a patch applies is the checks' verdict (where); decide adds what
-// concerns the set of patches: refusals, obsolescence and supersedence
-// (dropped, from setExclusions, which the verdicts saw too).
+// concerns a patch as a whole: unreadable, refused or skipped by a check.
+// Obsolescence and supersedence are in the verdicts (markDropped).
 func decide(patches []installer.PatchInfo, products []installer.Target, out CheckOutcome, where map[string][]checks.TargetVerdict) []installer.Step {
-	dropped := setExclusions(patches, products)
 	var steps []installer.Step
 	for _, pi := range patches {
-		if s, excluded := excludedWhole(pi, out, dropped); excluded {
+		if s, excluded := excludedWhole(pi, out); excluded {
 			for _, v := range where[pi.File] {
 				s.AlreadyApplied = s.AlreadyApplied || v.AlreadyApplied
 			}
@@ -132,47 +131,6 @@ func decide(patches []installer.PatchInfo, products []installer.Target, out Chec
 	return steps
 }
 
-// setExclusions says, per patch file, why the set itself drops it: obsoleted
-// by another patch of the folder, or superseded within its patch family.
-// Only readable patches that target a product present here may drop others:
-// a patch for an absent product must not knock out one that applies. The
-// checks' validation (which patch moves a target's version) and the
-// planner both follow it. A patch a check refuses still counts; the run then
-// fails with that refusal anyway.
-func setExclusions(patches []installer.PatchInfo, products []installer.Target) map[string]string {
-	var live []installer.PatchInfo
-	for _, pi := range patches {
-		if pi.OpenError == "" && targetsAny(pi, products) {
-			live = append(live, pi)
-		}
-	}
-	dropped := map[string]string{}
-	for _, pi := range live {
-		for _, o := range pi.Obsoletes {
-			for _, x := range patches {
-				if strings.EqualFold(x.PatchCode, o) && x.File != pi.File {
-					dropped[x.File] = "obsoleted by " + filepath.Base(pi.File) + " in the same set"
-				}
-			}
-		}
-	}
-	for file, by := range supersededPatches(live) {
-		if _, ok := dropped[file]; !ok {
-			dropped[file] = "superseded by " + by + " (same patch family, higher sequence)"
-		}
-	}
-	return dropped
-}
-
-func targetsAny(pi installer.PatchInfo, products []installer.Target) bool {
-	for _, t := range products {
-		if containsFold(pi.Targets, t.Code) {
-			return true
-		}
-	}
-	return false
-}
-
 func targetByCode(ts []installer.Target, code string) *installer.Target {
 	for i := range ts {
 		if strings.EqualFold(ts[i].Code, code) {
@@ -183,17 +141,15 @@ func targetByCode(ts []installer.Target, code string) *installer.Target {
 }
 
 // excludedWhole is the verdict on a patch as a whole, before any target:
-// unreadable or refused by a check (refuse), or skipped by a check, by
-// obsolescence or by supersedence (dropped).
-func excludedWhole(pi installer.PatchInfo, out CheckOutcome, dropped map[string]string) (installer.Step, bool) {
+// unreadable or refused by a check (refuse), or skipped by a check (needed
+// nowhere, for whatever reason its verdicts give).
+func excludedWhole(pi installer.PatchInfo, out CheckOutcome) (installer.Step, bool) {
 	s := installer.Step{Patch: pi, File: pi.File}
 	if pi.OpenError != "" {
 		s.Decision, s.Reason, s.Code = installer.Refuse, pi.OpenError, pi.OpenCode
 	} else if v, ok := out.PatchRefuse[pi.File]; ok {
 		s.Decision, s.Reason, s.Code = installer.Refuse, v.Reason, v.Code
 	} else if r, ok := out.PatchSkip[pi.File]; ok {
-		s.Decision, s.Reason = installer.Skip, r
-	} else if r, ok := dropped[pi.File]; ok {
 		s.Decision, s.Reason = installer.Skip, r
 	} else {
 		return s, false

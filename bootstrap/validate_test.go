@@ -117,3 +117,53 @@ func TestPlanDroppedPatchDoesNotMoveTheBaseline(t *testing.T) {
 		}
 	}
 }
+
+// Only a patch that applies can drop another: a cumulative patch made for a
+// version the product is not at obsoletes nothing, so the hotfix it names
+// still applies (Windows Installer ignores an inapplicable patch's
+// obsoletion).
+func TestPlanInapplicablePatchDropsNothing(t *testing.T) {
+	dir := setupPatches(t, "hotfix.msp", "cumulative.msp")
+	later := fromV1To("1.6.0")
+	later[0].Info.BaseVersion = "1.5.0"
+	infos := map[string]installer.PatchInfo{
+		"hotfix.msp":     {PatchCode: "{P1}", Targets: []string{prodA}, Transforms: fromV1To("1.0.1")},
+		"cumulative.msp": {PatchCode: "{P2}", Obsoletes: []string{"{P1}"}, Targets: []string{prodA}, Transforms: later},
+	}
+	be := &scriptedBackend{products: []installer.Target{demoAtV1()}}
+	p := &Pipeline{Config: Default(), Dir: dir, Backend: be, ReadPatch: patchTable(infos), UI: UIQuiet}
+	res := p.Run(context.Background())
+	if res.Code() != exitcode.Success || strings.Join(be.applied, ",") != "hotfix.msp" {
+		t.Fatalf("run: %v (%s), applied %v (want the hotfix)", res.Code(), res.Reason, be.applied)
+	}
+}
+
+// Obsolescence is per product: a cumulative patch for product A drops a
+// hotfix for A and B on A only; B still gets the hotfix.
+func TestPlanObsolescenceIsPerProduct(t *testing.T) {
+	const prodB = "{BBBBBBBB-0000-0000-0000-000000000002}"
+	dir := setupPatches(t, "a-hotfix.msp", "b-cumulative.msp")
+	infos := map[string]installer.PatchInfo{
+		"a-hotfix.msp":     {PatchCode: "{P1}", Targets: []string{prodA, prodB}},
+		"b-cumulative.msp": {PatchCode: "{P2}", Obsoletes: []string{"{P1}"}, Targets: []string{prodA}},
+	}
+	be := &scriptedBackend{products: []installer.Target{{Code: prodA, Version: "1.0.0"}, {Code: prodB, Version: "1.0.0"}}}
+	p := &Pipeline{Config: Default(), Dir: dir, Backend: be, ReadPatch: patchTable(infos), UI: UIQuiet}
+	plan, err := p.Plan(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, s := range plan.Steps {
+		got[filepath.Base(s.File)+" on "+s.Product] = string(s.Decision) + ": " + s.Reason
+	}
+	for step, want := range map[string]string{
+		"a-hotfix.msp on " + prodA:     "skip: obsoleted by b-cumulative.msp",
+		"a-hotfix.msp on " + prodB:     "apply",
+		"b-cumulative.msp on " + prodA: "apply",
+	} {
+		if !strings.HasPrefix(got[step], want) {
+			t.Errorf("%s: %q, want %q (all steps: %v)", step, got[step], want, got)
+		}
+	}
+}

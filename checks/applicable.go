@@ -74,9 +74,10 @@ func newBaselines(ts []Product) baselines {
 
 // judge applies the validation rule to patch p on target t: "" when one of
 // p's transforms validates (and the target's baseline then moves to what
-// that transform leaves, unless p is dropped from the set), else why none
-// does. Without a known baseline or
+// that transform leaves), else why none does. Without a known baseline or
 // without the patch's transforms there is nothing to validate: "".
+// PatchesNeeded never asks about a patch the set drops on t: it is not
+// applied, so it moves nothing.
 func (b baselines) judge(p Patch, t Product) string {
 	code := normCode(t.Code)
 	base, known := b.now[code]
@@ -91,8 +92,6 @@ func (b baselines) judge(p Patch, t Product) string {
 		}
 		return fmt.Sprintf("no transform of the patch applies to %s %s%s: %s", t.label(), base.ProductVersion, state, why)
 	}
-	if p.Dropped == "" { // a dropped patch is never applied: it moves nothing
-		b.now[code], b.by[code] = leaves(tr.Info, base), p.Name
-	}
+	b.now[code], b.by[code] = leaves(tr.Info, base), p.Name
 	return ""
 }

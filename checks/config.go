@@ -40,8 +40,15 @@ func List(cfg Config) ([]Check, error) {
 		MinProductVersion{Min: minProduct, RequireAll: cfg.RequireAllProductsAtMinVersion},
 		PatchInstaller{},
 		FeatureToCheck{Feature: cfg.FeatureToCheck},
-		PatchesNeeded{RequireAll: cfg.RequireAllPatchesNeeded, MinProductVersion: minProduct, FeatureToCheck: cfg.FeatureToCheck},
+		NeededRule(cfg),
 		DiskSpace{},
 		PendingReboot{Block: cfg.BlockOnPendingReboot},
 	}, nil
+}
+
+// NeededRule is the PatchesNeeded check as ohotfix.ini configures it; the
+// planner judges where patches apply with this same rule.
+func NeededRule(cfg Config) PatchesNeeded {
+	return PatchesNeeded{RequireAll: cfg.RequireAllPatchesNeeded, MinProductVersion: strings.TrimSpace(cfg.MinProductVersion),
+		FeatureToCheck: cfg.FeatureToCheck}
 }

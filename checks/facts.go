@@ -91,10 +91,11 @@ type Patch struct {
 	// Transforms are the patch's product transforms in the order the
 	// installer tries them (nil = not read: no validation).
 	Transforms []TransformInfo `json:"-"`
-	// Dropped says why the run leaves this patch out whatever its targets
-	// (obsoleted or superseded by another patch of the set); "" = not
-	// dropped. A dropped patch changes no target for the patches after it.
-	Dropped string `json:"dropped,omitempty"`
+	// DroppedOn says, per product code (upper case), why the set itself
+	// leaves this patch out there: obsoleted or superseded by another patch
+	// of the folder that applies to that product (see Drop). A dropped patch
+	// is not needed there and changes nothing for the patches after it.
+	DroppedOn map[string]string `json:"dropped_on,omitempty"`
 	// AppliedTo lists product codes on which this patch code is already
 	// registered (client) or already applied to the image (admin).
 	AppliedTo []string `json:"applied_to,omitempty"`
@@ -220,4 +221,15 @@ func (f *Facts) featurePresent(p Product, name string) bool {
 		return ft.Installed
 	}
 	return false
+}
+
+// Drop records that the set drops p on product code, and why; the first
+// reason recorded stays.
+func (p *Patch) Drop(code, why string) {
+	if p.DroppedOn == nil {
+		p.DroppedOn = map[string]string{}
+	}
+	if _, ok := p.DroppedOn[normCode(code)]; !ok {
+		p.DroppedOn[normCode(code)] = why
+	}
 }

@@ -81,10 +81,9 @@ type TargetVerdict struct {
 // it applies them in (MsiPatchSequence): once a patch is needed on a
 // target, the patches after it are validated against the target as that
 // patch's transform leaves it, as Windows Installer and our admin engine do
-// when they apply several patches in turn. A needed patch that the planner
-// then drops as a whole (obsoleted or superseded by another patch of the
-// set, or refused) has still moved the baseline here; the patch that
-// replaces it normally leaves the product the same way.
+// when they apply several patches in turn. A patch the set drops on a
+// target (Patch.DroppedOn) is not needed there and moves nothing; a patch
+// a check refuses still does, but the run then fails with that refusal.
 func (c PatchesNeeded) Verdicts(f *Facts) map[string][]TargetVerdict {
 	nt := c.targets(f)
 	out := make(map[string][]TargetVerdict, len(f.Patches))
@@ -145,6 +144,8 @@ func (c PatchesNeeded) judge(f *Facts, nt neededTargets, p Patch) []TargetVerdic
 		switch {
 		case containsCode(p.AppliedTo, t.Code):
 			v.AlreadyApplied, v.Reason = true, "already applied to "+t.label()
+		case p.DroppedOn[normCode(t.Code)] != "":
+			v.Reason = p.DroppedOn[normCode(t.Code)]
 		case nt.low[normCode(t.Code)] != "":
 			v.Reason = nt.low[normCode(t.Code)]
 		case len(features) > 0 && !anyFeature(f, []Product{t}, features):

@@ -218,11 +218,13 @@ func (b *Backend) target(ctx context.Context, p Product) (installer.Target, []st
 			// package with the applied patches' transforms: the installed
 			// product code and version (VersionString) say where those
 			// left it; upgrade code, language and platform are the
-			// package's. Without the package the planner does not
-			// validate and msi.dll decides.
-			base := pkg.facts
-			base.ProductCode, base.ProductVersion = p.Code, t.Version
-			t.Baseline = &base
+			// package's. Without the package, or without the installed
+			// version, the planner does not validate and msi.dll decides.
+			if t.Version != "" {
+				base := pkg.facts
+				base.ProductCode, base.ProductVersion = p.Code, t.Version
+				t.Baseline = &base
+			}
 		}
 		features, t.NestedInstalls = pkg.features, pkg.nested
 		for _, ca := range pkg.nested {
@@ -290,6 +292,11 @@ func readPackage(path string) (cachedPackage, error) {
 // properties. A 1618 (someone started an installation after the lock's
 // probe) is retried until Options.Wait has passed.
 func (b *Backend) Apply(ctx context.Context, s installer.Step, log *zap.Logger) installer.Outcome {
+	if b.load != nil {
+		if err := b.load(); err != nil {
+			return installer.Outcome{Code: exitcode.PlatformUnsupported, Message: "Windows Installer is not available: " + err.Error()}
+		}
+	}
 	level, err := UILevel(b.opts.UILevel)
 	if err != nil {
 		return installer.Outcome{Code: exitcode.InvalidCommandLine, Message: err.Error()}

@@ -73,4 +73,14 @@ func TestInventoryBaselineOfInstalledProduct(t *testing.T) {
 	if b.Baseline != nil {
 		t.Errorf("B (cached package missing) baseline %+v, want none", b.Baseline)
 	}
+	// Without the installed version (MsiGetProductInfoExW gave none) there
+	// is nothing to validate against: no baseline, msi.dll decides.
+	f.info[strings.ToLower(prodA)+"/machine"]["VersionString"] = ""
+	inv, err = NewWithAPI(f, Options{}).Inventory(context.Background(), []installer.PatchInfo{{File: "p.msp", Targets: []string{prodA}}})
+	if err != nil || len(inv.Targets) != 1 {
+		t.Fatalf("inventory: %v %+v", err, inv)
+	}
+	if inv.Targets[0].Baseline != nil {
+		t.Errorf("A without VersionString: baseline %+v, want none", inv.Targets[0].Baseline)
+	}
 }

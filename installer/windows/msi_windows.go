@@ -205,8 +205,22 @@ func (systemMSI) UserSID() string {
 // waits for the loader lock the load holds; the main goroutine then found no
 // processor after its next system call and waited for msi.dll after all.
 // msiDLL.Load later returns the same module.
-func Preload() {
-	dir, err := windows.GetSystemDirectory()
+//
+// LoadLibraryW would look for msi.dll's own imports in the program's folder
+// first (often Downloads or a share, where a DLL could be planted), so the
+// process's DLL search is restricted to System32 first, as Go's lazy system
+// DLLs restrict theirs; where that fails, the load goes through msiDLL.
+// Preload runs once.
+func Preload() { preloadOnce.Do(preload) }
+
+var preloadOnce sync.Once
+
+func preload() {
+	err := windows.SetDefaultDllDirectories(windows.LOAD_LIBRARY_SEARCH_SYSTEM32)
+	var dir string
+	if err == nil {
+		dir, err = windows.GetSystemDirectory()
+	}
 	if err == nil {
 		preloadPath, err = windows.UTF16PtrFromString(filepath.Join(dir, "msi.dll"))
 	}
