@@ -24,37 +24,39 @@ func Check(path string) (fs.FileInfo, error) {
 // socket, device, directory) fails at once with a *NotRegularError, without
 // blocking, even when path is replaced between the check and the open.
 func Open(path string) (*os.File, error) {
-	if _, err := Check(path); err != nil {
-		return nil, err
-	}
-	f, err := openNonBlocking(path)
-	if err != nil {
-		return nil, err
-	}
-	fi, err := f.Stat()
-	if err != nil {
-		f.Close()
-		return nil, err
-	}
-	if !fi.Mode().IsRegular() {
-		f.Close()
-		return nil, notRegular("open", path, fi.Mode())
-	}
-	return f, nil
+	f, _, err := open(path)
+	return f, err
 }
 
 // OpenSized is Open that also returns the file's size.
 func OpenSized(path string) (*os.File, int64, error) {
-	f, err := Open(path)
+	f, fi, err := open(path)
 	if err != nil {
 		return nil, 0, err
+	}
+	return f, fi.Size(), nil
+}
+
+// open is Open returning the open file's FileInfo too (its size is read
+// from the same fstat that checked the handle's type).
+func open(path string) (*os.File, fs.FileInfo, error) {
+	if _, err := Check(path); err != nil {
+		return nil, nil, err
+	}
+	f, err := openNonBlocking(path)
+	if err != nil {
+		return nil, nil, err
 	}
 	fi, err := f.Stat()
 	if err != nil {
 		f.Close()
-		return nil, 0, err
+		return nil, nil, err
 	}
-	return f, fi.Size(), nil
+	if !fi.Mode().IsRegular() {
+		f.Close()
+		return nil, nil, notRegular("open", path, fi.Mode())
+	}
+	return f, fi, nil
 }
 
 // CheckTarget checks a path that is about to be created or replaced (a log,
