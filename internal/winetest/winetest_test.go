@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ohotfix/ohotfix/internal/testtools"
 )
 
 // newTimedPrefix is NewPrefix plus a log line with what it cost, for the timings the package
@@ -44,7 +46,7 @@ func generatedDir(t *testing.T) string {
 	}
 	gen := filepath.Join(dir, "..", "shared", "testdata", "generated")
 	if _, err := os.Stat(filepath.Join(gen, "tiny.msi")); err != nil {
-		skipOrFail(t, "shared corpus not found at %s: %v", gen, err)
+		testtools.SkipOrFail(t, "shared corpus not found at %s: %v", gen, err)
 	}
 	return gen
 }
