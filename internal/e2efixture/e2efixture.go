@@ -12,7 +12,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"sort"
 	"strings"
 	"sync"
@@ -20,12 +19,6 @@ import (
 
 	"github.com/ohotfix/ohotfix/internal/testtools"
 )
-
-// root is the module root, found from this source file's recorded path.
-func root() string {
-	_, self, _, _ := runtime.Caller(0)
-	return filepath.Join(filepath.Dir(self), "..", "..")
-}
 
 // RequireTool returns the path of tool, which must be listed in
 // scripts/test-commands.tsv with its Debian package pkg: a missing tool skips
@@ -54,7 +47,7 @@ func Binary(tb testing.TB) string {
 		}
 		binPath = filepath.Join(dir, "ohotfix")
 		cmd := exec.Command("go", "build", "-tags", "ohotfix_testhooks", "-o", binPath, "./cmd/ohotfix")
-		cmd.Dir = root()
+		cmd.Dir = testtools.Root()
 		if out, err := cmd.CombinedOutput(); err != nil {
 			buildErr = fmt.Errorf("go build ./cmd/ohotfix: %v\n%s", err, out)
 		}
@@ -101,7 +94,7 @@ func buildDemo(bin string) (Demo, error) {
 	if err != nil {
 		return Demo{}, err
 	}
-	wxs := filepath.Join(root(), "examples", "demo", "product.wxs")
+	wxs := filepath.Join(testtools.Root(), "examples", "demo", "product.wxs")
 	files := map[string][2]string{
 		"application.txt": {"app 1.0.0\n", "app 1.0.1 fixed\n"},
 		"engine.dat":      {strings.Repeat("a", 70000), strings.Repeat("b", 70001)},
