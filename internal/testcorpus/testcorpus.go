@@ -6,28 +6,19 @@ package testcorpus
 import (
 	"os"
 	"path/filepath"
-	"runtime"
 	"testing"
-)
 
-// root is the module root, found from this source file's recorded path, so
-// that the corpus is found from any package, working directory or clone.
-func root() string {
-	_, self, _, _ := runtime.Caller(0)
-	return filepath.Join(filepath.Dir(self), "..", "..")
-}
+	"github.com/ohotfix/ohotfix/internal/testtools"
+)
 
 // Dir returns shared/testdata/<rel>. When it is absent the test is skipped
 // with a message naming it, or fails when the environment variable CI is
 // "true" (CI always has the corpus).
 func Dir(tb testing.TB, rel string) string {
 	tb.Helper()
-	p := filepath.Join(root(), "..", "shared", "testdata", rel)
+	p := filepath.Join(testtools.Root(), "..", "shared", "testdata", rel)
 	if _, err := os.Stat(p); err != nil {
-		if os.Getenv("CI") == "true" {
-			tb.Fatalf("shared test corpus missing in CI: %v", err)
-		}
-		tb.Skipf("shared test corpus not found (%v); it lives in shared/testdata beside the repository", err)
+		testtools.SkipOrFail(tb, "shared test corpus not found (%v); it lives in shared/testdata beside the repository", err)
 	}
 	return p
 }
