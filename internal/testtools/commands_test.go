@@ -142,6 +142,26 @@ func testSources(t *testing.T) []string {
 func commandsRun(t *testing.T) map[string]string {
 	t.Helper()
 	found := map[string]string{}
+	eachSourceLine(t, func(at, line string) {
+		for _, re := range commandPatterns {
+			for _, m := range re.FindAllStringSubmatch(line, -1) {
+				name, err := strconv.Unquote(m[1])
+				if err != nil {
+					continue
+				}
+				if _, ok := found[name]; !ok {
+					found[name] = at
+				}
+			}
+		}
+	})
+	return found
+}
+
+// eachSourceLine calls fn with every line of the test sources and where it
+// is (file:line, the file relative to the module root).
+func eachSourceLine(t *testing.T, fn func(at, line string)) {
+	t.Helper()
 	for _, p := range testSources(t) {
 		b, err := os.ReadFile(p)
 		if err != nil {
@@ -149,20 +169,9 @@ func commandsRun(t *testing.T) map[string]string {
 		}
 		rel, _ := filepath.Rel(Root(), p)
 		for i, line := range strings.Split(string(b), "\n") {
-			for _, re := range commandPatterns {
-				for _, m := range re.FindAllStringSubmatch(line, -1) {
-					name, err := strconv.Unquote(m[1])
-					if err != nil {
-						continue
-					}
-					if _, ok := found[name]; !ok {
-						found[name] = rel + ":" + strconv.Itoa(i+1)
-					}
-				}
-			}
+			fn(rel+":"+strconv.Itoa(i+1), line)
 		}
 	}
-	return found
 }
 
 // TestTableListsEveryCommandRun: a command a test source runs by name is
@@ -198,29 +207,22 @@ var packageArgPattern = regexp.MustCompile(`(?:NeedTool|needTool|RequireTool|req
 // command itself, it is the package the table (and so deps.sh) installs.
 func TestHelpersNameTheTablePackage(t *testing.T) {
 	calls := 0
-	for _, p := range testSources(t) {
-		b, err := os.ReadFile(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		rel, _ := filepath.Rel(Root(), p)
-		for i, line := range strings.Split(string(b), "\n") {
-			for _, m := range packageArgPattern.FindAllStringSubmatch(line, -1) {
-				name, err1 := strconv.Unquote(m[1])
-				pkg, err2 := strconv.Unquote(m[2])
-				if err1 != nil || err2 != nil {
-					continue
-				}
-				calls++
-				c, err := lookup(name)
-				if err != nil {
-					t.Errorf("%s:%d: %v", rel, i+1, err)
-				} else if c.Package != pkg {
-					t.Errorf("%s:%d: %s is said to come from %s; scripts/test-commands.tsv says %s", rel, i+1, name, pkg, c.Package)
-				}
+	eachSourceLine(t, func(at, line string) {
+		for _, m := range packageArgPattern.FindAllStringSubmatch(line, -1) {
+			name, err1 := strconv.Unquote(m[1])
+			pkg, err2 := strconv.Unquote(m[2])
+			if err1 != nil || err2 != nil {
+				continue
+			}
+			calls++
+			c, err := lookup(name)
+			if err != nil {
+				t.Errorf("%s: %v", at, err)
+			} else if c.Package != pkg {
+				t.Errorf("%s: %s is said to come from %s; scripts/test-commands.tsv says %s", at, name, pkg, c.Package)
 			}
 		}
-	}
+	})
 	if calls == 0 {
 		t.Error("found no helper call naming a package (pattern out of date?)")
 	}
