@@ -5,39 +5,20 @@ package transformtest
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
 
+	"github.com/ohotfix/ohotfix/internal/testcorpus"
 	"github.com/ohotfix/ohotfix/internal/testtools"
 	"github.com/ohotfix/ohotfix/msi"
 )
 
-// Corpus returns shared/testdata/<sub>, found beside the module root (CI
-// clones main with shared/ next to it). Skips without it, fails under CI.
+// Corpus returns shared/testdata/<sub> beside the module root
+// ([testcorpus.Dir]: skips without it, fails under CI).
 func Corpus(t testing.TB, sub string) string {
 	t.Helper()
-	dir, _ := os.Getwd()
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("module root not found")
-		}
-		dir = parent
-	}
-	p := filepath.Join(dir, "..", "shared", "testdata", sub)
-	if _, err := os.Stat(p); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("shared test corpus missing: %s", p)
-		}
-		t.Skipf("shared test corpus missing (%s); skipping", p)
-	}
-	return p
+	return testcorpus.Dir(t, sub)
 }
 
 // NeedTool skips when a peer tool is missing (fails under CI=true).
