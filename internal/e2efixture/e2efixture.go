@@ -28,35 +28,31 @@ func RequireTool(tb testing.TB, tool, pkg string) string {
 	return testtools.LookPath(tb, tool)
 }
 
-var (
-	buildOnce sync.Once
-	binPath   string
-	buildErr  error
-)
-
 // Binary builds ./cmd/ohotfix once per test process (with the
 // ohotfix_testhooks tag, as cmd/ohotfix's own end-to-end tests do) and
 // returns its path.
 func Binary(tb testing.TB) string {
 	tb.Helper()
-	buildOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "ohotfix-e2efixture-bin")
-		if err != nil {
-			buildErr = err
-			return
-		}
-		binPath = filepath.Join(dir, "ohotfix")
-		cmd := exec.Command("go", "build", "-tags", "ohotfix_testhooks", "-o", binPath, "./cmd/ohotfix")
-		cmd.Dir = testtools.Root()
-		if out, err := cmd.CombinedOutput(); err != nil {
-			buildErr = fmt.Errorf("go build ./cmd/ohotfix: %v\n%s", err, out)
-		}
-	})
-	if buildErr != nil {
-		tb.Fatal(buildErr)
+	p, err := binary()
+	if err != nil {
+		tb.Fatal(err)
 	}
-	return binPath
+	return p
 }
+
+var binary = sync.OnceValues(func() (string, error) {
+	dir, err := os.MkdirTemp("", "ohotfix-e2efixture-bin")
+	if err != nil {
+		return "", err
+	}
+	bin := filepath.Join(dir, "ohotfix")
+	cmd := exec.Command("go", "build", "-tags", "ohotfix_testhooks", "-o", bin, "./cmd/ohotfix")
+	cmd.Dir = testtools.Root()
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return "", fmt.Errorf("go build ./cmd/ohotfix: %v\n%s", err, out)
+	}
+	return bin, nil
+})
 
 // Demo is the product fixture; every path is read-only for tests (copy the
 // image before patching it).
@@ -71,23 +67,25 @@ type Demo struct {
 	V2Files map[string]string
 }
 
-var (
-	demoOnce sync.Once
-	demo     Demo
-	demoErr  error
-)
-
 // Product builds the fixture once per test process (wixl needed).
 func Product(tb testing.TB) Demo {
 	tb.Helper()
 	RequireTool(tb, "wixl", "wixl")
-	bin := Binary(tb)
-	demoOnce.Do(func() { demo, demoErr = buildDemo(bin) })
-	if demoErr != nil {
-		tb.Fatal(demoErr)
+	Binary(tb)
+	d, err := demo()
+	if err != nil {
+		tb.Fatal(err)
 	}
-	return demo
+	return d
 }
+
+var demo = sync.OnceValues(func() (Demo, error) {
+	bin, err := binary()
+	if err != nil {
+		return Demo{}, err
+	}
+	return buildDemo(bin)
+})
 
 func buildDemo(bin string) (Demo, error) {
 	dir, err := os.MkdirTemp("", "ohotfix-e2efixture")
