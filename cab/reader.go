@@ -1,12 +1,13 @@
 package cab
 
 import (
-	"github.com/ohotfix/ohotfix/internal/safeopen"
 	"io"
 	"os"
 	"sort"
 	"sync"
 	"unicode/utf8"
+
+	"github.com/ohotfix/ohotfix/internal/safeopen"
 )
 
 // Cabinet is one cabinet file: its header and where its bytes are.

@@ -2,11 +2,12 @@ package cab
 
 import (
 	"errors"
-	"github.com/ohotfix/ohotfix/internal/safeopen"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/ohotfix/ohotfix/internal/safeopen"
 )
 
 // Opener opens the cabinet a neighbour's header names (szCabinetNext or
