@@ -23,7 +23,7 @@ const maxSetCabinets = 65535
 // names case-insensitively. Cabinets that cannot be found are left out:
 // the files whose data lives in them fail with ErrIncompleteSet.
 func OpenSet(path string) (*Reader, error) {
-	f, size, err := openSized(path)
+	f, size, err := safeopen.OpenSized(path)
 	if err != nil {
 		return nil, err
 	}
