@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/ohotfix/ohotfix/cab/internal/rawcab"
+	"github.com/ohotfix/ohotfix/internal/safeopen"
 )
 
 // corpusDir returns shared/testdata/<sub> or skips (fails on CI).
@@ -61,7 +62,7 @@ func readAll(t testing.TB, f *File) []byte {
 // findAllIn opens every cabinet FindAll finds in the file at path.
 func findAllIn(t testing.TB, path string) []*Reader {
 	t.Helper()
-	f, size, err := openSized(path)
+	f, size, err := safeopen.OpenSized(path)
 	if err != nil {
 		t.Fatal(err)
 	}

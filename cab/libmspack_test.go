@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ohotfix/ohotfix/internal/safeopen"
 )
 
 // Expectations from libmspack's cabd_test.c, as summarised in
@@ -237,7 +239,7 @@ func TestLibmspackInvalidFolderDoesNotSpoilOthers(t *testing.T) {
 // (which lack the "cabd_" prefix).
 func multiOpener(dir string) Opener {
 	return func(name string) (io.ReaderAt, int64, error) {
-		return openSized(filepath.Join(dir, strings.TrimPrefix(name, "cabd_")))
+		return safeopen.OpenSized(filepath.Join(dir, strings.TrimPrefix(name, "cabd_")))
 	}
 }
 

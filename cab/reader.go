@@ -1,12 +1,12 @@
 package cab
 
 import (
-	"github.com/ohotfix/ohotfix/internal/safeopen"
 	"io"
-	"os"
 	"sort"
 	"sync"
 	"unicode/utf8"
+
+	"github.com/ohotfix/ohotfix/internal/safeopen"
 )
 
 // Cabinet is one cabinet file: its header and where its bytes are.
@@ -122,7 +122,9 @@ func (f *Folder) Size() int64 { return f.usize }
 // OpenReader opens the cabinet file at path (a single cabinet; use OpenSet to
 // follow a spanned set).
 func OpenReader(path string) (*Reader, error) {
-	f, size, err := openSized(path)
+	// Anything but a regular file (a FIFO, a device …) is refused without
+	// blocking.
+	f, size, err := safeopen.OpenSized(path)
 	if err != nil {
 		return nil, err
 	}
@@ -134,13 +136,6 @@ func OpenReader(path string) (*Reader, error) {
 	r.Cabinets[0].Name = path
 	r.closers = append(r.closers, f)
 	return r, nil
-}
-
-// openSized opens a file and returns its size.
-// Anything but a regular file (a FIFO, a device …) is refused without
-// blocking (safeopen).
-func openSized(path string) (*os.File, int64, error) {
-	return safeopen.OpenSized(path)
 }
 
 // Close closes the files OpenReader or OpenSet opened.

@@ -2,11 +2,12 @@ package cab
 
 import (
 	"errors"
-	"github.com/ohotfix/ohotfix/internal/safeopen"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/ohotfix/ohotfix/internal/safeopen"
 )
 
 // Opener opens the cabinet a neighbour's header names (szCabinetNext or
@@ -22,7 +23,7 @@ const maxSetCabinets = 65535
 // names case-insensitively. Cabinets that cannot be found are left out:
 // the files whose data lives in them fail with ErrIncompleteSet.
 func OpenSet(path string) (*Reader, error) {
-	f, size, err := openSized(path)
+	f, size, err := safeopen.OpenSized(path)
 	if err != nil {
 		return nil, err
 	}

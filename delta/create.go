@@ -59,10 +59,10 @@ func CreateBytes(oldFile, newFile []byte, opt CreateOptions) ([]byte, error) {
 func createFrom(buf []byte, oldLen int, opt CreateOptions) ([]byte, error) {
 	old, data := buf[:oldLen], buf[oldLen:]
 	h := Header{Flags: createFlags, NewSize: int64(len(data)), NewCRC: crc32.ChecksumIEEE(data)}
-	maxBits := normalWindowBits
-	if (int64(oldLen)+32767)/32768*32768+int64(len(data)) > 1<<normalWindowBits {
+	// The window the files need; past 8 MiB the delta says LZX_LARGE.
+	bits := lzx.DeltaWindowBits(int64(oldLen), int64(len(data)), largeWindowBits)
+	if bits > normalWindowBits {
 		h.Flags |= FlagLZXLarge
-		maxBits = largeWindowBits
 	}
 	if !opt.Timestamp.IsZero() {
 		h.Flags |= FlagTimestamp
@@ -71,7 +71,7 @@ func createFrom(buf []byte, oldLen int, opt CreateOptions) ([]byte, error) {
 	var stream []byte
 	if !bytes.Equal(old, data) {
 		var err error
-		stream, err = lzx.EncodeDelta(buf, oldLen, lzx.DeltaWindowBits(int64(oldLen), int64(len(data)), maxBits))
+		stream, err = lzx.EncodeDelta(buf, oldLen, bits)
 		if err != nil {
 			return nil, fmt.Errorf("delta: %w", err)
 		}

@@ -3,11 +3,12 @@ package msi
 import (
 	"errors"
 	"fmt"
-	"github.com/ohotfix/ohotfix/internal/safeopen"
 	"io"
 	"os"
 	"slices"
 	"sort"
+
+	"github.com/ohotfix/ohotfix/internal/safeopen"
 
 	"github.com/ohotfix/ohotfix/msi/cfb"
 )

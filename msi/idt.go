@@ -363,6 +363,7 @@ func (db *Database) Export(dir string, opt ExportOptions) error {
 	if err != nil {
 		return err
 	}
+	// Paths are relative to dir: every write goes through an os.Root on it.
 	type idtFile struct {
 		path string
 		text []byte
@@ -381,10 +382,10 @@ func (db *Database) Export(dir string, opt ExportOptions) error {
 		idts = append(idts, idtFile{path, buf.Bytes()})
 		return nil
 	}
-	if err := render(filepath.Join(dir, SummaryTableName+".idt"), func(w io.Writer) error { return WriteSummaryIDT(w, si) }); err != nil {
+	if err := render(SummaryTableName+".idt", func(w io.Writer) error { return WriteSummaryIDT(w, si) }); err != nil {
 		return err
 	}
-	if err := render(filepath.Join(dir, ForceCodepageTableName+".idt"), func(w io.Writer) error { return WriteForceCodepageIDT(w, db.Codepage()) }); err != nil {
+	if err := render(ForceCodepageTableName+".idt", func(w io.Writer) error { return WriteForceCodepageIDT(w, db.Codepage()) }); err != nil {
 		return err
 	}
 	binaries := map[string]bool{}
@@ -393,7 +394,7 @@ func (db *Database) Export(dir string, opt ExportOptions) error {
 		if err != nil {
 			return err
 		}
-		if err := render(filepath.Join(dir, safeFileName(name)+".idt"), func(w io.Writer) error { return WriteIDT(w, t) }); err != nil {
+		if err := render(safeFileName(name)+".idt", func(w io.Writer) error { return WriteIDT(w, t) }); err != nil {
 			return err
 		}
 		if !opt.Streams {
@@ -404,7 +405,7 @@ func (db *Database) Export(dir string, opt ExportOptions) error {
 				if col.Type.IsBinary() && r[c].kind == KindBinary {
 					sn := r[c].s
 					binaries[sn] = true
-					streams = append(streams, streamFile{filepath.Join(dir, safeFileName(name), safeFileName(sn)), sn, true})
+					streams = append(streams, streamFile{filepath.Join(safeFileName(name), safeFileName(sn)), sn, true})
 				}
 			}
 		}
@@ -412,7 +413,7 @@ func (db *Database) Export(dir string, opt ExportOptions) error {
 	if opt.Streams {
 		for _, sn := range db.Streams() {
 			if !binaries[sn] {
-				streams = append(streams, streamFile{filepath.Join(dir, "_Streams", safeFileName(sn)), sn, false})
+				streams = append(streams, streamFile{filepath.Join("_Streams", safeFileName(sn)), sn, false})
 			}
 		}
 	}
@@ -421,19 +422,21 @@ func (db *Database) Export(dir string, opt ExportOptions) error {
 		return err
 	}
 	defer root.Close()
-	rel := func(p string) string { r, _ := filepath.Rel(dir, p); return r }
-	// Check every subfolder before the first write: a refusal changes nothing.
-	subdirs := map[string]bool{}
+	// Check every subfolder before the first write: a refusal changes
+	// nothing. made: the subfolders created (and checked again) so far.
+	made := map[string]bool{}
 	for _, f := range streams {
-		subdirs[filepath.Dir(rel(f.path))] = true
-	}
-	for d := range subdirs {
+		d := filepath.Dir(f.path)
+		if _, seen := made[d]; seen {
+			continue
+		}
+		made[d] = false
 		if err := checkDumpDir(root, dir, d); err != nil {
 			return err
 		}
 	}
 	for _, f := range idts {
-		if err := writeInRoot(root, rel(f.path), f.text); err != nil {
+		if err := writeInRoot(root, f.path, f.text); err != nil {
 			return err
 		}
 	}
@@ -444,14 +447,16 @@ func (db *Database) Export(dir string, opt ExportOptions) error {
 		} else if err != nil {
 			return err
 		}
-		d := filepath.Dir(rel(f.path))
-		if err := root.Mkdir(d, 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
-			return err
+		if d := filepath.Dir(f.path); !made[d] {
+			if err := root.Mkdir(d, 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
+				return err
+			}
+			if err := checkDumpDir(root, dir, d); err != nil {
+				return err
+			}
+			made[d] = true
 		}
-		if err := checkDumpDir(root, dir, d); err != nil {
-			return err
-		}
-		if err := writeInRoot(root, rel(f.path), data); err != nil {
+		if err := writeInRoot(root, f.path, data); err != nil {
 			return err
 		}
 	}

@@ -15,8 +15,9 @@ import (
 	"time"
 	"unicode"
 
-	"github.com/ohotfix/ohotfix/internal/testtools"
 	"github.com/richardlehane/mscfb"
+
+	"github.com/ohotfix/ohotfix/internal/testtools"
 )
 
 // mscfbList reads a file with richardlehane/mscfb, an independent reader,

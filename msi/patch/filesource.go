@@ -3,11 +3,12 @@ package patch
 import (
 	"crypto/sha256"
 	"fmt"
-	"github.com/ohotfix/ohotfix/internal/safeopen"
 	"io"
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/ohotfix/ohotfix/internal/safeopen"
 
 	"github.com/ohotfix/ohotfix/cab"
 	"github.com/ohotfix/ohotfix/msi"
