@@ -114,17 +114,17 @@ func markDropped(rule checks.PatchesNeeded, f *checks.Facts, patches []installer
 	}
 }
 
-// RunChecks evaluates the standard checks and translates their verdicts for
-// the planner: blocking failures stop the run; per-patch verdicts skip or
-// refuse single patches.
-func RunChecks(cfg *Config, inv *installer.Inventory, patches []installer.PatchInfo) CheckOutcome {
+// RunChecks evaluates the standard checks on facts (plannedFacts) and
+// translates their verdicts for the planner: blocking failures stop the
+// run; per-patch verdicts skip or refuse single patches.
+func RunChecks(cfg *Config, facts *checks.Facts, patches []installer.PatchInfo) CheckOutcome {
 	out := CheckOutcome{PatchSkip: map[string]string{}, PatchRefuse: map[string]CheckVerdict{}}
 	list, err := checks.List(checksConfig(cfg))
 	if err != nil {
 		out.Code, out.Reason = exitcode.Of(err), err.Error()
 		return out
 	}
-	rep := checks.Run(plannedFacts(cfg, inv, patches), list)
+	rep := checks.Run(facts, list)
 	for _, r := range rep.Results {
 		out.Verdicts = append(out.Verdicts, CheckVerdict{Name: r.Name, Status: string(r.Status), Passed: r.Passed, Reason: r.Reason, Code: r.Code, Link: r.Link})
 		if r.Name == rep.Blocking {
@@ -144,11 +144,12 @@ func RunChecks(cfg *Config, inv *installer.Inventory, patches []installer.PatchI
 }
 
 // TargetVerdicts asks checks.PatchesNeeded where each readable patch
-// applies, per target (keyed by file): a product below MinProductVersion or
-// without FeatureToCheck is skipped even when another target of the same
-// patch is patched; a target that records the patch is "already applied".
-func TargetVerdicts(cfg *Config, inv *installer.Inventory, patches []installer.PatchInfo) map[string][]checks.TargetVerdict {
-	byName := checks.NeededRule(checksConfig(cfg)).Verdicts(plannedFacts(cfg, inv, patches))
+// applies, per target (keyed by file), on facts (plannedFacts): a product
+// below MinProductVersion or without FeatureToCheck is skipped even when
+// another target of the same patch is patched; a target that records the
+// patch is "already applied".
+func TargetVerdicts(cfg *Config, facts *checks.Facts, patches []installer.PatchInfo) map[string][]checks.TargetVerdict {
+	byName := checks.NeededRule(checksConfig(cfg)).Verdicts(facts)
 	fileOf := filesByName(patches)
 	where := make(map[string][]checks.TargetVerdict, len(byName))
 	for name, vs := range byName {

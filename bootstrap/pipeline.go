@@ -5,6 +5,7 @@ import (
 
 	"go.uber.org/zap"
 
+	"github.com/ohotfix/ohotfix/checks"
 	"github.com/ohotfix/ohotfix/exitcode"
 	"github.com/ohotfix/ohotfix/installer"
 )
@@ -20,8 +21,9 @@ type Pipeline struct {
 	// ReadPatch reads one .msp's metadata; a failure is recorded in the
 	// returned PatchInfo (OpenError/OpenCode).
 	ReadPatch func(path string) installer.PatchInfo
-	// Checks evaluates the pre-flight checks on the detected facts.
-	Checks func(cfg *Config, inv *installer.Inventory, patches []installer.PatchInfo) CheckOutcome
+	// Checks evaluates the pre-flight checks on the detected facts, as
+	// plannedFacts made them from the inventory and the patches.
+	Checks func(cfg *Config, facts *checks.Facts, patches []installer.PatchInfo) CheckOutcome
 	// Lock takes the machine-wide install lock for the apply phase only.
 	Lock func(ctx context.Context) (release func(), err error)
 	Logs *Logs

@@ -22,15 +22,18 @@ func (p *Pipeline) Plan(ctx context.Context) (*Plan, error) {
 		return &Plan{Inventory: inv, Patches: patches, Code: exitcode.Of(err), Reason: err.Error()}, err
 	}
 	plan := &Plan{Inventory: inv, Patches: orderPatches(patches)}
+	// The checks and the per-target verdicts judge the same facts: built
+	// (and the set's drops marked) once.
+	facts := plannedFacts(p.Config, inv, plan.Patches)
 	var out CheckOutcome
 	if p.Checks != nil {
-		out = p.Checks(p.Config, inv, plan.Patches)
+		out = p.Checks(p.Config, facts, plan.Patches)
 	}
 	plan.Checks = out.Verdicts
 	for _, v := range out.Verdicts {
 		p.log().Info("check", zap.String("name", v.Name), zap.String("status", v.Status), zap.String("reason", v.Reason))
 	}
-	plan.Steps = decide(plan.Patches, inv.Targets, out, TargetVerdicts(p.Config, inv, plan.Patches))
+	plan.Steps = decide(plan.Patches, inv.Targets, out, TargetVerdicts(p.Config, facts, plan.Patches))
 	for _, s := range plan.Steps {
 		p.log().Info("plan", zap.String("patch", s.File), zap.String("product", s.Product),
 			zap.String("decision", string(s.Decision)), zap.String("reason", s.Reason))

@@ -397,7 +397,7 @@ func (b *Backend) outcome(r uint32, s installer.Step, tries int, took time.Durat
 func (b *Backend) commandLine() string {
 	parts := []string{"REBOOT=ReallySuppress"}
 	props := maps.Clone(b.opts.Properties)
-	if b.engine != "" && compareVersion(b.engine, "3.0") < 0 {
+	if b.engine != "" && checks.CompareVersions(b.engine, "3.0") < 0 {
 		if props == nil {
 			props = map[string]string{}
 		}

@@ -83,24 +83,3 @@ func clip(s string) string {
 	}
 	return s
 }
-
-// compareVersion compares dotted versions numerically ("4.5.6001" vs "3.0").
-func compareVersion(a, b string) int {
-	pa, pb := strings.Split(a, "."), strings.Split(b, ".")
-	for i := 0; i < max(len(pa), len(pb)); i++ {
-		var x, y int
-		if i < len(pa) {
-			x, _ = strconv.Atoi(strings.TrimSpace(pa[i]))
-		}
-		if i < len(pb) {
-			y, _ = strconv.Atoi(strings.TrimSpace(pb[i]))
-		}
-		if x != y {
-			if x < y {
-				return -1
-			}
-			return 1
-		}
-	}
-	return 0
-}
