@@ -219,6 +219,7 @@ func TestE2EUnknownSwitchStillWritesResult(t *testing.T) {
 		func(p string) []string { return []string{"/result-json:" + p} },
 		func(p string) []string { return []string{"--result-json", p} },
 		func(p string) []string { return []string{"--result-json=" + p} },
+		func(p string) []string { return []string{"/result-json", p} },
 	} {
 		res := filepath.Join(dir, fmt.Sprintf("r%d.json", i))
 		r := runBinary(t, []string{"TMPDIR=" + dir}, append([]string{"run", dir, "/bogus"}, form(res)...)...)
