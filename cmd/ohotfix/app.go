@@ -73,16 +73,19 @@ func commandSpec(flags []cli.Flag, cmds []*cli.Command) *argSpec {
 }
 
 // resultJSONArg finds the result file a command line asks for in any of its
-// forms (--result-json FILE, --result-json=FILE, /result-json:FILE), for
-// when the line cannot be parsed as a whole.
+// forms (--result-json FILE, --result-json=FILE, /result-json:FILE,
+// /result-json FILE; one or two dashes, any case), for when the line cannot
+// be parsed as a whole.
 func resultJSONArg(args []string) string {
 	for i, a := range args {
 		low := strings.ToLower(a)
 		switch {
-		case (low == "--result-json" || low == "-result-json") && i+1 < len(args):
+		case (low == "--result-json" || low == "-result-json" || low == "/result-json") && i+1 < len(args):
 			return args[i+1]
 		case strings.HasPrefix(low, "--result-json="):
 			return a[len("--result-json="):]
+		case strings.HasPrefix(low, "-result-json="):
+			return a[len("-result-json="):]
 		case strings.HasPrefix(low, "/result-json:"):
 			return unquote(a[len("/result-json:"):])
 		}

@@ -44,12 +44,7 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 		// --set "MessageTitle=Contoso, Inc." keeps its comma.
 		DisableSliceFlagSeparator: true,
 		EnableBashCompletion:      false,
-		// The whole command list, explicitly: one place to read what
-		// ohotfix can do.
-		Commands: []*cli.Command{
-			runCommand(), checkCommand(), versionCommand(),
-			cabCommand(), msiCommand(), patchCommand(), adminCommand(), packCommand(), deltaCommand(), watsonCommand(),
-		},
+		Commands:                  commands(),
 	}
 	for _, cmd := range app.Commands {
 		setUsageError(cmd)
@@ -63,6 +58,15 @@ func setUsageError(cmd *cli.Command) {
 	}
 	for _, sub := range cmd.Subcommands {
 		setUsageError(sub)
+	}
+}
+
+// commands is the whole command list, explicitly: one place to read what
+// ohotfix can do.
+func commands() []*cli.Command {
+	return []*cli.Command{
+		runCommand(), checkCommand(), versionCommand(),
+		cabCommand(), msiCommand(), patchCommand(), adminCommand(), packCommand(), deltaCommand(), watsonCommand(),
 	}
 }
 

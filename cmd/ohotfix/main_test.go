@@ -30,7 +30,14 @@ type runResult struct {
 
 func runBinary(t *testing.T, env []string, args ...string) runResult {
 	t.Helper()
-	cmd := exec.Command(ohotfixBinary(t), args...)
+	return runExe(t, ohotfixBinary(t), env, args...)
+}
+
+// runExe runs exe (ohotfix, or a patch executable packed from it) with
+// env added to this process's environment and no standard input.
+func runExe(t *testing.T, exe string, env []string, args ...string) runResult {
+	t.Helper()
+	cmd := exec.Command(exe, args...)
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	cmd.Env = append(os.Environ(), env...)
@@ -219,6 +226,7 @@ func TestE2EUnknownSwitchStillWritesResult(t *testing.T) {
 		func(p string) []string { return []string{"/result-json:" + p} },
 		func(p string) []string { return []string{"--result-json", p} },
 		func(p string) []string { return []string{"--result-json=" + p} },
+		func(p string) []string { return []string{"/result-json", p} },
 	} {
 		res := filepath.Join(dir, fmt.Sprintf("r%d.json", i))
 		r := runBinary(t, []string{"TMPDIR=" + dir}, append([]string{"run", dir, "/bogus"}, form(res)...)...)

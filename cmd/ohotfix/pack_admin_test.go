@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -34,19 +33,7 @@ func runPacked(t *testing.T, exe string, env []string, args ...string) runResult
 	t.Helper()
 	tmp := filepath.Join(filepath.Dir(exe), "tmp")
 	os.MkdirAll(tmp, 0o755)
-	cmd := exec.Command(exe, args...)
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	cmd.Env = append(append(os.Environ(), "TMPDIR="+tmp), env...)
-	err := cmd.Run()
-	status := 0
-	var ee *exec.ExitError
-	if errors.As(err, &ee) {
-		status = ee.ExitCode()
-	} else if err != nil {
-		t.Fatal(err)
-	}
-	return runResult{out.String(), errb.String(), status}
+	return runExe(t, exe, append([]string{"TMPDIR=" + tmp}, env...), args...)
 }
 
 // wantPatched checks the image now holds v2's files.

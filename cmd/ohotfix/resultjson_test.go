@@ -4,29 +4,18 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/ohotfix/ohotfix/internal/resultschema"
 )
 
-// resultFilesIn lists the result files a command line asks for, in every
-// spelling the CLI accepts: /result-json:FILE, /result-json FILE,
-// --result-json FILE and --result-json=FILE.
+// resultFilesIn lists the result files a command line asks for: the one
+// the CLI itself finds (resultJSONArg, every spelling it accepts).
 func resultFilesIn(args []string) []string {
-	var files []string
-	for i, a := range args {
-		low := strings.ToLower(a)
-		switch {
-		case strings.HasPrefix(low, "/result-json:"):
-			files = append(files, a[len("/result-json:"):])
-		case strings.HasPrefix(low, "--result-json="):
-			files = append(files, a[len("--result-json="):])
-		case (low == "/result-json" || low == "--result-json") && i+1 < len(args):
-			files = append(files, args[i+1])
-		}
+	if f := resultJSONArg(args); f != "" {
+		return []string{f}
 	}
-	return files
+	return nil
 }
 
 // validateResultFiles checks that every result file a command line asked for

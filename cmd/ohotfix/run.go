@@ -6,7 +6,6 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
-	"strings"
 	"syscall"
 
 	"github.com/ohotfix/ohotfix/internal/selfexe"
@@ -50,8 +49,8 @@ func options(c *cli.Context, readOnly bool) (bootstrap.Options, error) {
 		Stderr:     c.App.ErrWriter,
 	}
 	if url := c.String("watson-url"); url != "" {
-		if !strings.HasPrefix(url, "http://") && !strings.HasPrefix(url, "https://") {
-			return o, exitcode.New(exitcode.InvalidCommandLine, "--watson-url %q: want http://HOST[:PORT] or https://…", url)
+		if err := checkCollectorURL("--watson-url", url); err != nil {
+			return o, err
 		}
 		o.Set = append(o.Set, "WatsonURL="+url) // the command line overrides the ini
 	}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"fmt"
 	"io"
 	"os/exec"
@@ -33,11 +32,10 @@ func offerLinks(c *cli.Context, o bootstrap.Options, res *bootstrap.Result) {
 	}
 }
 
+// askYesNo asks a question whose answer starting with y means yes.
 func askYesNo(o bootstrap.Options, question string) bool {
-	fmt.Fprint(o.Stdout, question)
-	var answer string
-	fmt.Fscanln(o.Stdin, &answer)
-	return strings.HasPrefix(strings.ToLower(strings.TrimSpace(answer)), "y")
+	answer, _ := ask(o.Stdin, o.Stdout, question)
+	return strings.HasPrefix(strings.ToLower(answer), "y")
 }
 
 func openURL(url string) {
@@ -128,16 +126,28 @@ func printSummary(w io.Writer, r *bootstrap.Result) {
 	}
 }
 
-// ask puts a question on the console and reads one line of answer.
+// ask puts a question on the console and reads one line of answer. It reads
+// byte by byte, no further than the line: a run may ask again (the image
+// path, then a restart), and a buffer would swallow the next answer.
 func ask(in io.Reader, out io.Writer, question string) (string, error) {
 	if in == nil {
 		return "", io.EOF
 	}
 	fmt.Fprint(out, question)
-	line, err := bufio.NewReader(in).ReadString('\n')
-	line = strings.TrimSpace(line)
-	if err != nil && line == "" {
-		return "", err
+	var line []byte
+	b := make([]byte, 1)
+	for {
+		n, err := in.Read(b)
+		if n == 1 && b[0] == '\n' {
+			break
+		}
+		line = append(line, b[:n]...)
+		if err != nil {
+			if answer := strings.TrimSpace(string(line)); answer != "" {
+				return answer, nil
+			}
+			return "", err
+		}
 	}
-	return line, nil
+	return strings.TrimSpace(string(line)), nil
 }

@@ -76,6 +76,15 @@ func watsonCommand() *cli.Command {
 
 func watsonQueue(c *cli.Context) *watson.Queue { return &watson.Queue{Dir: c.String("queue")} }
 
+// checkCollectorURL refuses a collector URL (flag's value) that is not
+// http:// or https://.
+func checkCollectorURL(flag, url string) error {
+	if !strings.HasPrefix(url, "http://") && !strings.HasPrefix(url, "https://") {
+		return exitcode.New(exitcode.InvalidCommandLine, "%s %q: want http://HOST[:PORT] or https://…", flag, url)
+	}
+	return nil
+}
+
 func noArgs(c *cli.Context) error {
 	if c.NArg() > 0 {
 		return exitcode.New(exitcode.InvalidCommandLine, "unexpected arguments: %v", c.Args().Slice())
@@ -168,8 +177,10 @@ func watsonSend(c *cli.Context) error {
 		return err
 	}
 	url := c.String("url")
-	if url != "" && !strings.HasPrefix(url, "http://") && !strings.HasPrefix(url, "https://") {
-		return exitcode.New(exitcode.InvalidCommandLine, "--url %q: want http://HOST[:PORT] or https://…", url)
+	if url != "" {
+		if err := checkCollectorURL("--url", url); err != nil {
+			return err
+		}
 	}
 	q := watsonQueue(c)
 	res, err := q.Send(context.Background(), watson.SendOptions{URL: url, Budget: c.Duration("timeout")})

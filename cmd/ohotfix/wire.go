@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/ohotfix/ohotfix/bootstrap"
@@ -66,4 +67,26 @@ func newAdminBackend(cfg *bootstrap.Config, readOnly bool) installer.Backend {
 		opts.ShortNames = &v
 	}
 	return admin.NewBackend(opts)
+}
+
+// mayRunClient: the command is run or check (named, or the default command:
+// a folder or switches first), so msi.dll is worth preloading. Any other
+// command of the app, or help, is not.
+func mayRunClient(args []string) bool {
+	if len(args) == 0 {
+		return true
+	}
+	first := strings.ToLower(args[0])
+	switch first {
+	case "run", "check":
+		return true
+	case "help", "/?", "/h", "/help", "-h", "--help", "--version":
+		return false
+	}
+	for _, cmd := range commands() {
+		if cmd.HasName(first) {
+			return false
+		}
+	}
+	return true
 }

@@ -22,8 +22,7 @@ import (
 // ohotfix.ini, opens its logs and reads the patches, when the command may be
 // a client run: the load and the initialisation of the DLLs it pulls in
 // (~80-130 ms under Wine, most of a small patch's run) then overlap work a
-// run does anyway. Other commands (cab, msi, patch, admin, version, help)
-// never pay for it.
+// run does anyway. Other commands (see mayRunClient) never pay for it.
 func init() {
 	if mayRunClient(os.Args[1:]) {
 		warmUp()
@@ -59,18 +58,6 @@ func warmUp() {
 	fmt.Fprint(io.Discard, time.Now().Local())
 	term.IsTerminal(int(os.Stdout.Fd()))
 	term.IsTerminal(int(os.Stdin.Fd()))
-}
-
-// mayRunClient: the command is run or check (named, or the default command).
-func mayRunClient(args []string) bool {
-	if len(args) == 0 {
-		return true
-	}
-	switch strings.ToLower(args[0]) {
-	case "cab", "msi", "patch", "admin", "version", "help", "/?", "/h", "/help", "-h", "--help":
-		return false
-	}
-	return true
 }
 
 // newClientBackend drives Windows Installer (msi.dll) for client updates,
