@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -139,8 +140,10 @@ func (c *Collector) index(rep *Report, received time.Time) {
 			sr.members = append(sr.members, m)
 		}
 	}
-	b.reports = append(b.reports, sr)
-	sort.Slice(b.reports, func(i, j int) bool { return b.reports[i].received.Before(b.reports[j].received) })
+	// Keep b.reports ordered by arrival: insert after the last one that
+	// arrived no later (a new report usually goes last).
+	i := sort.Search(len(b.reports), func(i int) bool { return b.reports[i].received.After(received) })
+	b.reports = slices.Insert(b.reports, i, sr)
 	c.reports[rep.ID] = sr
 }
 

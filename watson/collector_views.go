@@ -41,14 +41,19 @@ func paramSet(p Params) ParamSet {
 	return ParamSet{p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], p[8], p[9]}
 }
 
+// summary is b as GET /buckets shows it (c.mu held).
+func (b *bucketInfo) summary() BucketSummary {
+	return BucketSummary{Bucket: b.name, Count: len(b.reports), FirstSeen: b.reports[0].received,
+		LastSeen: b.reports[len(b.reports)-1].received, EventType: b.eventType, Parameters: paramSet(b.params)}
+}
+
 // Buckets lists the buckets, most reports first.
 func (c *Collector) Buckets() []BucketSummary {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	out := make([]BucketSummary, 0, len(c.buckets))
 	for _, b := range c.buckets {
-		out = append(out, BucketSummary{Bucket: b.name, Count: len(b.reports), FirstSeen: b.reports[0].received,
-			LastSeen: b.reports[len(b.reports)-1].received, EventType: b.eventType, Parameters: paramSet(b.params)})
+		out = append(out, b.summary())
 	}
 	sort.Slice(out, func(i, j int) bool {
 		if out[i].Count != out[j].Count {
@@ -138,8 +143,7 @@ func (c *Collector) serveBucketPage(w http.ResponseWriter, name string) {
 			r := b.reports[i]
 			rows = append(rows, reportRow{r.id, r.received, r.created, r.members})
 		}
-		info = BucketSummary{Bucket: b.name, Count: len(b.reports), EventType: b.eventType, Parameters: paramSet(b.params),
-			FirstSeen: b.reports[0].received, LastSeen: b.reports[len(b.reports)-1].received}
+		info = b.summary()
 	}
 	c.mu.Unlock()
 	if b == nil {

@@ -51,7 +51,7 @@ func Decide(s Situation) Decision {
 		return Decision{Why: "RunSetupWatson=0"}
 	case s.Command == "check":
 		return Decision{Why: "ohotfix check makes no reports"}
-	case s.Code == 0 || s.Code == 3010 || s.Code == 1641:
+	case isSuccess(s.Code):
 		return Decision{Why: "the run succeeded"}
 	case s.Code == 1639:
 		return Decision{Why: "command-line or ohotfix.ini errors are not reported"}

@@ -23,7 +23,7 @@ var ParamNames = [10]string{
 
 // paramsOf computes P1..P10 from an input whose defaults are set. Values
 // are small and stable: no time, no path, no machine name.
-func paramsOf(in *Input, r *Redactor) Params {
+func paramsOf(in *Input, r *redaction) Params {
 	ui := in.UIMode
 	if in.Invoker != "" {
 		ui += "/" + in.Invoker
@@ -42,7 +42,7 @@ func paramsOf(in *Input, r *Redactor) Params {
 	}
 	var p Params
 	for i, v := range raw {
-		p[i] = cleanParam(r.Redact(v))
+		p[i] = cleanParam(r.redact(v))
 	}
 	return p
 }

@@ -59,18 +59,41 @@ var profilePatterns = []*regexp.Regexp{
 }
 
 // Redact returns s without home paths and user names.
-func (r *Redactor) Redact(s string) string {
-	if r == nil || s == "" {
+func (r *Redactor) Redact(s string) string { return r.compile().redact(s) }
+
+// redaction is a Redactor's patterns, compiled once for the many texts one
+// report redacts.
+type redaction struct {
+	homes []*regexp.Regexp // the known home folders, longest first
+	users []*regexp.Regexp // the known user names, longest first
+}
+
+func (r *Redactor) compile() *redaction {
+	if r == nil {
+		return nil
+	}
+	c := &redaction{}
+	for _, h := range r.homes() {
+		c.homes = append(c.homes, foldRegexp(h))
+	}
+	for _, u := range r.users() {
+		c.users = append(c.users, foldRegexp(u))
+	}
+	return c
+}
+
+func (c *redaction) redact(s string) string {
+	if c == nil || s == "" {
 		return s
 	}
-	for _, h := range r.homes() {
-		s = replaceFold(s, h, HomePlaceholder)
+	for _, re := range c.homes {
+		s = re.ReplaceAllLiteralString(s, HomePlaceholder)
 	}
 	for _, p := range profilePatterns {
 		s = p.ReplaceAllString(s, "${1}"+UserPlaceholder)
 	}
-	for _, u := range r.users() {
-		s = replaceWord(s, u)
+	for _, re := range c.users {
+		s = replaceWord(s, re)
 	}
 	return s
 }
@@ -111,17 +134,14 @@ func (r *Redactor) users() []string {
 	return out
 }
 
-// replaceFold replaces old by repl, ignoring case (Windows paths are
-// case-insensitive, and harmless to over-redact elsewhere).
-func replaceFold(s, old, repl string) string {
-	re := regexp.MustCompile(`(?i)` + regexp.QuoteMeta(old))
-	return re.ReplaceAllLiteralString(s, repl)
-}
+// foldRegexp matches s ignoring case (Windows paths are case-insensitive,
+// and harmless to over-redact elsewhere).
+func foldRegexp(s string) *regexp.Regexp { return regexp.MustCompile(`(?i)` + regexp.QuoteMeta(s)) }
 
-// replaceWord replaces name, ignoring case, where it is not part of a
-// longer word (a user "ann" must not turn "planned" into "pl<USER>ed").
-func replaceWord(s, name string) string {
-	re := regexp.MustCompile(`(?i)` + regexp.QuoteMeta(name))
+// replaceWord replaces what re (a user name, ignoring case) matches where
+// it is not part of a longer word (a user "ann" must not turn "planned"
+// into "pl<USER>ed").
+func replaceWord(s string, re *regexp.Regexp) string {
 	var b strings.Builder
 	last := 0
 	for _, m := range re.FindAllStringIndex(s, -1) {

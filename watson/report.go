@@ -30,7 +30,8 @@ func Build(in Input, r *Redactor) (*Report, error) {
 	if r == nil {
 		r = DefaultRedactor()
 	}
-	params := paramsOf(&in, r)
+	red := r.compile()
+	params := paramsOf(&in, red)
 	m := &Manifest{}
 	// The DW 2.0 manifest keys a generic-mode report needs ([doc MSODW]):
 	// UI strings, reporting fields, the bucket, and the files it carries.
@@ -56,21 +57,21 @@ func Build(in Input, r *Redactor) (*Report, error) {
 		return nil, fmt.Errorf("watson: reading the ohotfix log: %w", err)
 	}
 	if mainLog != nil {
-		members = append(members, member{MainLogName, []byte(r.Redact(string(toUTF8(mainLog))))})
+		members = append(members, member{MainLogName, []byte(red.redact(string(toUTF8(mainLog))))})
 	}
 	tail, err := msiTail(in.MsiLogPath)
 	if err != nil {
 		return nil, fmt.Errorf("watson: reading the Msi log: %w", err)
 	}
 	if tail != nil {
-		members = append(members, member{MsiLogName, []byte(r.Redact(string(tail)))})
+		members = append(members, member{MsiLogName, []byte(red.redact(string(tail)))})
 	}
 	if len(in.ResultJSON) > 0 {
 		doc := in.ResultJSON
 		if len(doc) > maxResultDoc {
 			doc = withNote(doc[len(doc)-maxResultDoc:], int64(len(doc)-maxResultDoc))
 		}
-		members = append(members, member{ResultName, []byte(r.Redact(string(toUTF8(doc))))})
+		members = append(members, member{ResultName, []byte(red.redact(string(toUTF8(doc))))})
 	}
 	keep := ""
 	for i, a := range members {

@@ -132,10 +132,10 @@ func (q *Queue) Send(ctx context.Context, o SendOptions) (*SendResult, error) {
 			continue
 		}
 		if o.URL != "" && o.URL != e.Destination {
-			if err := q.SetDestination(e.ID, o.URL); err != nil {
+			e.Destination = o.URL
+			if err := q.writeMeta(&e); err != nil {
 				return res, err
 			}
-			e.Destination = o.URL
 		}
 		if e.Destination == "" {
 			res.Skipped = append(res.Skipped, e.ID)
