@@ -40,7 +40,7 @@ func TestEstimateApplySpaceCoversStaging(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(needs) != 1 || !sameDir(needs[0].Folder, img) {
+	if len(needs) != 1 || !sameFile(needs[0].Folder, img) {
 		t.Fatalf("needs = %v, want one for the image folder", needs)
 	}
 	need := needs[0]
