@@ -42,7 +42,7 @@ func NewBackend(opts BackendOptions) *Backend { return &Backend{opts: opts} }
 
 func (b *Backend) Mode() string { return installer.ModeAdmin }
 
-// Inventory reads the image's database once (OpenImage) and reports its
+// Inventory reads the image's database once (imageFacts) and reports its
 // product, features, Word Count and the patches already applied to it.
 // What is wrong with the image path is a fact for the TargetType check
 // (1620), not an error here. A run first finishes or undoes a transaction a
@@ -82,7 +82,13 @@ func (b *Backend) Inventory(ctx context.Context, patches []installer.PatchInfo) 
 		return inv, nil
 	}
 	img.Exists = true
-	im, err := OpenImage(path)
+	db, err := openPackage(path)
+	if err != nil {
+		img.OpenError = err.Error()
+		return inv, nil
+	}
+	defer db.Close()
+	im, err := imageFacts(db, path)
 	if err != nil {
 		img.OpenError = err.Error()
 		return inv, nil
@@ -108,23 +114,24 @@ func (b *Backend) Inventory(ctx context.Context, patches []installer.PatchInfo) 
 	inv.Targets = []installer.Target{t}
 	// What each patch will write, counted by the engine that writes it
 	// (staged files, the new database, the journal), for the DiskSpace
-	// check; nothing goes to the temp folder.
+	// check (EstimateApplySpace, with the database read above); nothing
+	// goes to the temp folder.
+	dbPath, dbSize, err := imageDatabase(path)
+	if err != nil {
+		return inv, nil // the estimates from the patches' sizes stand
+	}
 	for _, pi := range patches {
 		if pi.OpenError != "" {
 			continue
 		}
-		needs, err := EstimateApplySpace(path, pi.File)
+		need, err := applySpace(db, filepath.Dir(dbPath), dbSize, pi.File)
 		if err != nil {
 			continue // the estimate from the patch's size stands
-		}
-		var sum uint64
-		for _, n := range needs {
-			sum += uint64(n.Bytes)
 		}
 		if inv.Space == nil {
 			inv.Space = map[string]installer.Space{}
 		}
-		inv.Space[pi.File] = installer.Space{Target: sum}
+		inv.Space[pi.File] = installer.Space{Target: uint64(need.Bytes)}
 	}
 	return inv, nil
 }

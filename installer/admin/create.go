@@ -167,6 +167,7 @@ func openPackage(p string) (*msi.Database, error) {
 	return nil, exitcode.Package.OpenError(p, err, !errors.As(err, &pe) || msi.IsInvalid(err))
 }
 
+// sameFile reports whether a and b name the same file or folder.
 func sameFile(a, b string) bool {
 	sa, err1 := os.Stat(a)
 	sb, err2 := os.Stat(b)

@@ -21,6 +21,19 @@ const (
 	FaultEnv = "OHOTFIX_TEST_FAULT_AT"
 )
 
+// installEnvFaultHook sets testHookFileOp from the environment; a malformed
+// setting ends the process with exit 2 (only test binaries call it).
+func installEnvFaultHook() {
+	h, err := envFaultHook()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "ohotfix test hooks:", err)
+		os.Exit(2)
+	}
+	if h != nil {
+		testHookFileOp = h
+	}
+}
+
 // envFaultHook builds the fault hook the environment asks for (nil: none).
 func envFaultHook() (func(n int64, kind, path string) error, error) {
 	crashAt, _ := strconv.ParseInt(os.Getenv(CrashEnv), 10, 64)

@@ -37,13 +37,6 @@ func resolveDatabaseLink(dir, name string) (realDir, realName string, linked boo
 	return filepath.Dir(real), filepath.Base(real), true, nil
 }
 
-// sameDir reports whether a and b name the same folder.
-func sameDir(a, b string) bool {
-	fa, err1 := os.Stat(a)
-	fb, err2 := os.Stat(b)
-	return err1 == nil && err2 == nil && os.SameFile(fa, fb)
-}
-
 // realImageRoot is transact's view of a linked database: the folder the
 // transaction runs in and the database's name there. When the real database
 // lies in another folder than the link, that folder's lock is taken too (and
@@ -65,7 +58,7 @@ func realImageRoot(ctx context.Context, imageDir string, last *copyJob, log *zap
 	l.Dst = rn
 	log.Info("admin: the image database is a symbolic link; the real database and its folder are updated, the link stays",
 		zap.String("link", filepath.Join(imageDir, last.Dst)), zap.String("database", filepath.Join(rd, rn)))
-	if sameDir(rd, imageDir) {
+	if sameFile(rd, imageDir) {
 		return imageDir, &l, release, nil
 	}
 	h, err := lock.AcquireFile(ctx, filepath.Join(rd, lock.ImageLockName), lock.Options{Logf: log.Sugar().Infof})

@@ -7,6 +7,7 @@ import (
 
 	"github.com/ohotfix/ohotfix/checks"
 	"github.com/ohotfix/ohotfix/exitcode"
+	"github.com/ohotfix/ohotfix/msi"
 )
 
 // What an update writes into the image folder before it can switch over
@@ -63,28 +64,48 @@ func spaceFor(folder string, sizes []int64, dbBytes int64) SpaceNeed {
 // one when imageMsi is a symbolic link; nothing goes to the temp folder.
 // Errors carry the same codes as ApplyPatch's (1619, 1620, 1635, 1636).
 func EstimateApplySpace(imageMsi, patchPath string) ([]SpaceNeed, error) {
-	dir, name, _, err := resolveDatabaseLink(filepath.Dir(imageMsi), filepath.Base(imageMsi))
+	dbPath, dbSize, err := imageDatabase(imageMsi)
 	if err != nil {
-		return nil, exitcode.New(exitcode.PackageOpenFailed, "cannot open the image database: %w", err)
-	}
-	dbPath := filepath.Join(dir, name)
-	dbInfo, err := os.Stat(dbPath)
-	if err != nil {
-		return nil, exitcode.New(exitcode.PackageOpenFailed, "cannot open the image database: %w", err)
+		return nil, err
 	}
 	db, err := openPackage(dbPath)
 	if err != nil {
 		return nil, err
 	}
 	defer db.Close()
-	p, err := openPatch(patchPath)
+	need, err := applySpace(db, filepath.Dir(dbPath), dbSize, patchPath)
 	if err != nil {
 		return nil, err
+	}
+	return []SpaceNeed{need}, nil
+}
+
+// imageDatabase returns the path of the real image database (imageMsi, or
+// what it links to) and its size.
+func imageDatabase(imageMsi string) (path string, size int64, err error) {
+	dir, name, _, err := resolveDatabaseLink(filepath.Dir(imageMsi), filepath.Base(imageMsi))
+	if err != nil {
+		return "", 0, exitcode.New(exitcode.PackageOpenFailed, "cannot open the image database: %w", err)
+	}
+	path = filepath.Join(dir, name)
+	fi, err := os.Stat(path)
+	if err != nil {
+		return "", 0, exitcode.New(exitcode.PackageOpenFailed, "cannot open the image database: %w", err)
+	}
+	return path, fi.Size(), nil
+}
+
+// applySpace is EstimateApplySpace with the image database db (dbSize
+// bytes, in dir) already open.
+func applySpace(db *msi.Database, dir string, dbSize int64, patchPath string) (SpaceNeed, error) {
+	p, err := openPatch(patchPath)
+	if err != nil {
+		return SpaceNeed{}, err
 	}
 	defer p.Close()
 	files, err := p.Files(db)
 	if err != nil {
-		return nil, exitcode.Wrap(exitcode.PatchInvalid, err)
+		return SpaceNeed{}, exitcode.Wrap(exitcode.PatchInvalid, err)
 	}
 	var sizes []int64
 	for _, f := range files {
@@ -94,7 +115,7 @@ func EstimateApplySpace(imageMsi, patchPath string) ([]SpaceNeed, error) {
 	}
 	patchInfo, err := os.Stat(patchPath)
 	if err != nil {
-		return nil, exitcode.New(exitcode.PatchOpenFailed, "cannot open the patch %s: %w", patchPath, err)
+		return SpaceNeed{}, exitcode.New(exitcode.PatchOpenFailed, "cannot open the patch %s: %w", patchPath, err)
 	}
 	nonCab := patchInfo.Size()
 	if cabs, err := p.Cabinets(db); err == nil {
@@ -102,7 +123,7 @@ func EstimateApplySpace(imageMsi, patchPath string) ([]SpaceNeed, error) {
 			nonCab -= c.Size
 		}
 	}
-	return []SpaceNeed{spaceFor(dir, sizes, dbInfo.Size()+max(nonCab, 0))}, nil
+	return spaceFor(dir, sizes, dbSize+max(nonCab, 0)), nil
 }
 
 // freeSpace measures a folder's free space (a variable: tests simulate a

@@ -6,9 +6,11 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"reflect"
 	"testing"
 
 	"github.com/ohotfix/ohotfix/exitcode"
+	"github.com/ohotfix/ohotfix/installer"
 )
 
 // stagedBytes is what the staging folder holds on disk (file sizes rounded
@@ -38,7 +40,7 @@ func TestEstimateApplySpaceCoversStaging(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(needs) != 1 || !sameDir(needs[0].Folder, img) {
+	if len(needs) != 1 || !sameFile(needs[0].Folder, img) {
 		t.Fatalf("needs = %v, want one for the image folder", needs)
 	}
 	need := needs[0]
@@ -117,4 +119,24 @@ func stagingNeedOf(t *testing.T, img string, fx *patchFixture) SpaceNeed {
 		t.Fatal(err)
 	}
 	return needs[0]
+}
+
+// Inventory reports, per readable patch, the target-folder space
+// EstimateApplySpace computes (from the database it has already read).
+func TestInventorySpaceIsTheEstimate(t *testing.T) {
+	_, fx, img := v1Image(t)
+	msiPath := filepath.Join(img, "product.msi")
+	needs, err := EstimateApplySpace(msiPath, fx.Patch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	inv, err := NewBackend(BackendOptions{ImagePath: msiPath, ReadOnly: true}).Inventory(context.Background(),
+		[]installer.PatchInfo{{File: fx.Patch}, {File: filepath.Join(img, "missing.msp")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]installer.Space{fx.Patch: {Target: uint64(needs[0].Bytes)}}
+	if !reflect.DeepEqual(inv.Space, want) {
+		t.Fatalf("inventory space %v, want %v", inv.Space, want)
+	}
 }

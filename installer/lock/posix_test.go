@@ -3,9 +3,12 @@
 package lock
 
 import (
+	"context"
 	"os"
 	"path/filepath"
+	"syscall"
 	"testing"
+	"time"
 )
 
 // The O_NOFOLLOW open alone (without the Lstat pre-check) refuses a symlink:
@@ -54,5 +57,31 @@ func TestLockDir(t *testing.T) {
 				t.Fatalf("lockDir = %q, want %q", got, tc.want)
 			}
 		})
+	}
+}
+
+// Issue 15: a FIFO where the holder record belongs neither blocks the next
+// holder (reading the record of a previous holder) nor a waiter.
+func TestFIFOHolderRecordDoesNotBlock(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, ImageLockName)
+	if err := syscall.Mkfifo(path+recordSuffix, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() {
+		h, err := AcquireFile(context.Background(), path, Options{Timeout: NoWait})
+		if err == nil {
+			err = h.Release()
+		}
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Logf("acquire with a FIFO record: %v", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("a FIFO as the holder record blocked the lock")
 	}
 }

@@ -4,10 +4,8 @@ import (
 	"context"
 	"os"
 	"path/filepath"
-	"runtime"
 	"sort"
 	"testing"
-	"time"
 )
 
 // Issue 15: a holder killed while writing its record (between atomicfile's
@@ -44,34 +42,5 @@ func TestNextHolderRemovesStrayRecordTemps(t *testing.T) {
 		if got[i] != want[i] {
 			t.Fatalf("folder holds %q, want %q", got, want)
 		}
-	}
-}
-
-// Issue 15: a FIFO where the holder record belongs neither blocks the next
-// holder (reading the record of a previous holder) nor a waiter.
-func TestFIFOHolderRecordDoesNotBlock(t *testing.T) {
-	if runtime.GOOS == "windows" {
-		t.Skip("no FIFOs")
-	}
-	dir := t.TempDir()
-	path := filepath.Join(dir, ImageLockName)
-	if err := mkfifo(path + recordSuffix); err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() {
-		h, err := AcquireFile(context.Background(), path, Options{Timeout: NoWait})
-		if err == nil {
-			err = h.Release()
-		}
-		done <- err
-	}()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Logf("acquire with a FIFO record: %v", err)
-		}
-	case <-time.After(5 * time.Second):
-		t.Fatal("a FIFO as the holder record blocked the lock")
 	}
 }
