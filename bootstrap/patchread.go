@@ -5,7 +5,6 @@ import (
 
 	"github.com/ohotfix/ohotfix/installer"
 
-	"github.com/ohotfix/ohotfix/checks"
 	"github.com/ohotfix/ohotfix/exitcode"
 	"github.com/ohotfix/ohotfix/msi/patch"
 )
@@ -49,9 +48,7 @@ func ReadPatchInfo(path string) installer.PatchInfo {
 		err = exitcode.Patch.OpenError(path, err, patch.IsInvalid(err))
 		return installer.PatchInfo{File: path, OpenError: err.Error(), OpenCode: exitcode.Of(err)}
 	}
-	for _, in := range infos {
-		pi.Transforms = append(pi.Transforms, checks.TransformInfo{Name: in.Name, Info: in.Info})
-	}
+	pi.Transforms = infos
 	db := p.Database()
 	for _, s := range db.Streams() {
 		if n, err := db.StreamSize(s); err == nil && !strings.HasPrefix(s, "\x05") {

@@ -5,15 +5,14 @@ import (
 	"fmt"
 	"strings"
 
+	msipatch "github.com/ohotfix/ohotfix/msi/patch"
 	"github.com/ohotfix/ohotfix/msi/transform"
 )
 
 // TransformInfo is one product transform of a patch: its substorage name
-// and its summary (the base it validates against, what it leaves behind).
-type TransformInfo struct {
-	Name string
-	Info transform.Info
-}
+// and its summary (the base it validates against, what it leaves behind),
+// as msi/patch reads it.
+type TransformInfo = msipatch.TransformInfo
 
 // validatingTransform returns the first of ts that validates against base,
 // as the installer tries a patch's transforms in order and applies the
