@@ -7,7 +7,6 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -111,25 +110,12 @@ func writeRecord(path string, h Holder) error {
 }
 
 // removeStrayRecordTemps deletes the temporary files a holder killed while
-// writing its record left beside path (atomicfile's ".<name>.<random>.tmp").
-// Only the lock's holder writes the record, and the caller holds the lock,
-// so every such file is a dead writer's.
+// writing its record left beside path (atomicfile.Leftovers). Only the
+// lock's holder writes the record, and the caller holds the lock, so every
+// such file is a dead writer's.
 func removeStrayRecordTemps(path string, logf func(string, ...any)) {
-	dir, base := filepath.Split(path)
-	if dir == "" {
-		dir = "."
-	}
-	ents, err := os.ReadDir(dir)
-	if err != nil {
-		return
-	}
-	prefix := "." + base + "."
-	for _, e := range ents {
-		n := e.Name()
-		if !strings.HasPrefix(n, prefix) || !strings.HasSuffix(n, ".tmp") || e.IsDir() {
-			continue
-		}
-		m := filepath.Join(dir, n)
+	strays, _ := atomicfile.Leftovers(path)
+	for _, m := range strays {
 		if err := os.Remove(m); err == nil {
 			logf("lock: removed %s, left by a holder that died writing its record", m)
 		}

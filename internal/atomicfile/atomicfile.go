@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 )
 
 // Write creates or replaces path: fill writes the contents into a temporary
@@ -31,7 +32,7 @@ func WriteFileUnsynced(path string, data []byte, perm os.FileMode) error {
 
 func write(path string, perm os.FileMode, fill func(w io.Writer) error, durable bool) (err error) {
 	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
+	tmp, err := os.CreateTemp(dir, tempPattern(path))
 	if err != nil {
 		return err
 	}
@@ -84,4 +85,27 @@ func Mode(path string, def os.FileMode) os.FileMode {
 		return fi.Mode().Perm()
 	}
 	return def
+}
+
+// tempPattern names the temporary file of a write of path (os.CreateTemp's
+// pattern: ".<name>.<random>.tmp" beside path).
+func tempPattern(path string) string { return "." + filepath.Base(path) + ".*.tmp" }
+
+// Leftovers lists the temporary files that writers of path killed between
+// creating their temporary file and renaming it left beside path. Only the
+// caller knows whether no writer is at work (a lock's holder does).
+func Leftovers(path string) ([]string, error) {
+	dir := filepath.Dir(path)
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	prefix, suffix, _ := strings.Cut(tempPattern(path), "*")
+	var out []string
+	for _, e := range ents {
+		if n := e.Name(); !e.IsDir() && len(n) > len(prefix)+len(suffix) && strings.HasPrefix(n, prefix) && strings.HasSuffix(n, suffix) {
+			out = append(out, filepath.Join(dir, n))
+		}
+	}
+	return out, nil
 }

@@ -83,3 +83,26 @@ func TestWriteFileUnsyncedReplacesWhole(t *testing.T) {
 		t.Error("writing into a missing folder succeeded")
 	}
 }
+
+// Leftovers finds a killed writer's temporary files (made with the same
+// pattern Write uses) and nothing else beside path.
+func TestLeftovers(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "holder.json")
+	if err := WriteFile(p, []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	left, err := os.CreateTemp(dir, tempPattern(p)) // what a killed Write leaves
+	if err != nil {
+		t.Fatal(err)
+	}
+	left.Close()
+	for _, n := range []string{".holder.json.keep", ".other.json.1.tmp", ".holder.json..tmp"} {
+		os.WriteFile(filepath.Join(dir, n), nil, 0o644)
+	}
+	os.Mkdir(filepath.Join(dir, ".holder.json.d.tmp"), 0o755)
+	got, err := Leftovers(p)
+	if err != nil || len(got) != 1 || got[0] != left.Name() {
+		t.Errorf("Leftovers = %q, %v; want [%s]", got, err, left.Name())
+	}
+}
