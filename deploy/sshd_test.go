@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/ohotfix/ohotfix/internal/e2efixture"
+	"github.com/ohotfix/ohotfix/internal/testtools"
 )
 
 // sshServer is an sshd of the test's own: its own config, host key and
@@ -24,15 +25,10 @@ type sshServer struct {
 	identity string // client private key
 }
 
-func sshdPath(t *testing.T) string {
-	if p, err := exec.LookPath("sshd"); err == nil {
-		return p
-	}
-	if _, err := os.Stat("/usr/sbin/sshd"); err == nil {
-		return "/usr/sbin/sshd"
-	}
-	return e2efixture.RequireTool(t, "sshd", "openssh-server") // skips (or fails in CI)
-}
+// sshdPath is sshd on PATH or, as root's PATH may lack /usr/sbin, its
+// Debian path (scripts/test-commands.tsv lists both); skips, or fails in CI,
+// without it.
+func sshdPath(t *testing.T) string { return testtools.LookPath(t, "sshd") }
 
 func freePort(t *testing.T) int {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
