@@ -11,7 +11,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ohotfix/ohotfix/cab/internal/rawcab"
+	"github.com/ohotfix/ohotfix/internal/testtools"
 )
 
 // treeOf lists every path below dir (slash-separated, folders with a
@@ -80,7 +80,7 @@ func TestExtractMatchesCabextract(t *testing.T) {
 		{"cab/cabextract-tests/cabs", "dir.cab"},
 		{"cab/cabextract-tests/cabs", "case-utf8.cab"},
 	}
-	ce := rawcab.NeedTool(t, "cabextract", "cabextract")
+	ce := testtools.LookPath(t, "cabextract")
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			path := filepath.Join(corpusDir(t, c.sub), c.name)

@@ -12,7 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ohotfix/ohotfix/internal/e2efixture"
 	"github.com/ohotfix/ohotfix/internal/testtools"
 )
 
@@ -42,8 +41,8 @@ func freePort(t *testing.T) int {
 func startSSHD(t *testing.T) sshServer {
 	t.Helper()
 	sshd := sshdPath(t)
-	keygen := e2efixture.RequireTool(t, "ssh-keygen", "openssh-client")
-	e2efixture.RequireTool(t, "ssh", "openssh-client")
+	keygen := testtools.LookPath(t, "ssh-keygen")
+	testtools.LookPath(t, "ssh")
 	u, err := user.Current()
 	if err != nil {
 		t.Fatal(err)

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ohotfix/ohotfix/internal/testtools"
 )
 
 func exportDir(t testing.TB, path string) string {
@@ -44,7 +46,7 @@ func TestDumpMatchesMsidumpCorpus(t *testing.T) {
 // TestSummaryTimesInLocalTime: msidump writes FILETIMEs in the local time
 // zone; so do we.
 func TestSummaryTimesInLocalTime(t *testing.T) {
-	needTool(t, "msiinfo")
+	testtools.LookPath(t, "msiinfo")
 	loc, err := time.LoadLocation("Asia/Kolkata")
 	if err != nil {
 		t.Skipf("no tz database: %v", err)
@@ -81,7 +83,7 @@ func TestMergeModule(t *testing.T) {
 		"ModuleSignature":  "ModuleID\tLanguage\tVersion\ns72\ti2\ts32\nModuleSignature\tModuleID\tLanguage\nTestModule.AAAAAAAA_1111_2222_3333_444444444444\t1033\t1.0.0\n",
 		"ModuleComponents": "Component\tModuleID\tLanguage\ns72\ts72\ti2\nModuleComponents\tComponent\tModuleID\tLanguage\nMC1.AAAAAAAA_1111_2222_3333_444444444444\tTestModule.AAAAAAAA_1111_2222_3333_444444444444\t1033\n",
 	})
-	needTool(t, "msibuild")
+	testtools.LookPath(t, "msibuild")
 	msm := filepath.Join(dir, "module.msm")
 	run(t, dir, "msibuild", append([]string{msm, "-i"}, idts...)...)
 	compareDumps(t, msidumpDir(t, msm), exportDir(t, msm))

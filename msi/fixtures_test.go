@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/ohotfix/ohotfix/internal/testtools"
 )
 
 func TestTinyMSI(t *testing.T) {
@@ -275,7 +277,7 @@ func TestEmptyDatabases(t *testing.T) {
 		}
 		db.Close()
 		if kind != Transform {
-			needTool(t, "msiinfo")
+			testtools.LookPath(t, "msiinfo")
 			if got := run(t, "", "msiinfo", "tables", out); got != "_SummaryInformation\n_ForceCodepage\n" {
 				t.Errorf("%v: msiinfo tables = %q", kind, got)
 			}
@@ -368,7 +370,7 @@ func TestCommitCopiesUnchangedTables(t *testing.T) {
 	if got, _ := db.ReadTableStream("A"); len(got) != 50*6 {
 		t.Errorf("table A stream %d bytes, want %d (3-byte refs)", len(got), 50*6)
 	}
-	needTool(t, "msiinfo")
+	testtools.LookPath(t, "msiinfo")
 	if got := run(t, "", "msiinfo", "export", path, "A"); !strings.Contains(got, "key49\tvalue 49\r\n") {
 		t.Errorf("msiinfo export A:\n%s", got)
 	}

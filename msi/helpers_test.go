@@ -29,13 +29,6 @@ func sharedDir(t testing.TB, sub string) string {
 	return abs
 }
 
-// needTool skips when a peer tool is missing (fails under CI=true); the
-// message names the Debian package listed in scripts/test-commands.tsv.
-func needTool(t testing.TB, name string) {
-	t.Helper()
-	testtools.LookPath(t, name)
-}
-
 func run(t testing.TB, dir, name string, args ...string) string {
 	t.Helper()
 	cmd := exec.Command(name, args...)
@@ -54,7 +47,7 @@ func run(t testing.TB, dir, name string, args ...string) string {
 // msidumpDir runs msidump -d into a new temp dir.
 func msidumpDir(t testing.TB, db string) string {
 	t.Helper()
-	needTool(t, "msidump")
+	testtools.LookPath(t, "msidump")
 	d := t.TempDir()
 	// msiinfo export (which msidump runs) writes binary cells to
 	// ./<Table>/ of its working directory: keep them in the dump folder.

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+
+	"github.com/ohotfix/ohotfix/internal/testtools"
 )
 
 // countingReaderAt counts the bytes read through it.
@@ -56,7 +58,7 @@ func TestLazyOpen(t *testing.T) {
 
 // TestStreamsMatchMsiinfo: our stream list is msiinfo's (as a set).
 func TestStreamsMatchMsiinfo(t *testing.T) {
-	needTool(t, "msiinfo")
+	testtools.LookPath(t, "msiinfo")
 	for _, f := range corpusDatabases(t) {
 		want := strings.Fields(run(t, "", "msiinfo", "streams", f))
 		db, err := Open(f)
@@ -79,7 +81,7 @@ func TestStreamsMatchMsiinfo(t *testing.T) {
 // TestSummaryWrittenReadByMsiinfo: a summary we re-encode reads the same in
 // msiinfo as the original.
 func TestSummaryWrittenReadByMsiinfo(t *testing.T) {
-	needTool(t, "msiinfo")
+	testtools.LookPath(t, "msiinfo")
 	for _, f := range corpusDatabases(t) {
 		if filepath.Base(f) == "VBRuntime.msi" {
 			continue // truncated stream, cannot be rewritten

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/ohotfix/ohotfix/internal/testtools"
 )
 
 // writeIDTs writes IDT files (name -> content with \n line ends turned into
@@ -25,7 +27,7 @@ func writeIDTs(t testing.TB, files map[string]string) (dir string, paths []strin
 
 func msibuild(t testing.TB, dir string, idts []string, extra ...string) string {
 	t.Helper()
-	needTool(t, "msibuild")
+	testtools.LookPath(t, "msibuild")
 	out := filepath.Join(dir, "built.msi")
 	args := append([]string{out, "-i"}, idts...)
 	run(t, dir, "msibuild", append(args, extra...)...)

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/ohotfix/ohotfix/internal/testtools"
 )
 
 // wixlShape describes one generated product.
@@ -26,7 +28,7 @@ var wixlShapes = []wixlShape{
 // buildWixl writes a .wxs for shape, runs wixl and returns the .msi path.
 func buildWixl(t testing.TB, s wixlShape) string {
 	t.Helper()
-	needTool(t, "wixl")
+	testtools.LookPath(t, "wixl")
 	dir := t.TempDir()
 	var b strings.Builder
 	guid := func(n int) string { return fmt.Sprintf("{%08X-1111-2222-3333-444455556666}", n) }
@@ -103,7 +105,7 @@ func TestWixlDatabases(t *testing.T) {
 // formatted the same way.
 func compareSuminfo(t *testing.T, path string) {
 	t.Helper()
-	needTool(t, "msiinfo")
+	testtools.LookPath(t, "msiinfo")
 	want := run(t, "", "msiinfo", "suminfo", path)
 	db, err := Open(path)
 	if err != nil {
@@ -199,7 +201,7 @@ func checkBinaryCells(t *testing.T, src, out string) {
 // TestWixlNonASCIISummary: wixl stores UTF-8 bytes in summary strings under
 // code page 1252; msidump copies them verbatim and so does our dump.
 func TestWixlNonASCIISummary(t *testing.T) {
-	needTool(t, "wixl")
+	testtools.LookPath(t, "wixl")
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "a.txt"), []byte("x"), 0o644)
 	wxs := `<?xml version="1.0" encoding="utf-8"?>

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ohotfix/ohotfix/internal/transformtest"
+	"github.com/ohotfix/ohotfix/internal/testtools"
 )
 
 const adminTestWxs = `<?xml version="1.0" encoding="utf-8"?>
@@ -30,7 +30,7 @@ const adminTestWxs = `<?xml version="1.0" encoding="utf-8"?>
 // adminTestPackage builds version v of a two-file product with wixl.
 func adminTestPackage(t *testing.T, dir, v, aText string) string {
 	t.Helper()
-	transformtest.NeedTool(t, "wixl", "wixl")
+	testtools.LookPath(t, "wixl")
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}

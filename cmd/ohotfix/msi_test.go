@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/ohotfix/ohotfix/exitcode"
+	"github.com/ohotfix/ohotfix/internal/testtools"
 	"github.com/ohotfix/ohotfix/internal/transformtest"
 )
 
@@ -23,7 +24,7 @@ func runMsi(t *testing.T, args ...string) (string, string, int) {
 
 func peer(t *testing.T, name string, args ...string) string {
 	t.Helper()
-	transformtest.NeedTool(t, name, "msitools")
+	testtools.LookPath(t, name)
 	cmd := exec.Command(name, args...)
 	cmd.Dir = t.TempDir() // msiinfo export drops binary cells in ./<Table>/
 	out, err := cmd.Output()

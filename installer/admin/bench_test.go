@@ -13,7 +13,7 @@ import (
 
 	"go.uber.org/zap"
 
-	"github.com/ohotfix/ohotfix/internal/transformtest"
+	"github.com/ohotfix/ohotfix/internal/testtools"
 	"github.com/ohotfix/ohotfix/msi/patch"
 )
 
@@ -63,7 +63,7 @@ func buildLargeFixture(b *testing.B, n, mib int, base string) *largeFixture {
 	if fx := benchFixtures[key]; fx != nil {
 		return fx
 	}
-	transformtest.NeedTool(b, "wixl", "wixl")
+	testtools.LookPath(b, "wixl")
 	root, err := os.MkdirTemp(base, "ohotfix-admin-bench-")
 	if err != nil {
 		b.Fatal(err)
@@ -210,7 +210,7 @@ func physicalFloor(b *testing.B, fx *largeFixture, cabPath string) time.Duration
 // same load).
 func BenchmarkApplyPatch(b *testing.B) {
 	n, mib, base := benchSizes()
-	transformtest.NeedTool(b, "cabextract", "cabextract")
+	testtools.LookPath(b, "cabextract")
 	fx := buildLargeFixture(b, n, mib, base)
 	cabPath := patchCabinet(b, fx)
 	b.ResetTimer()
@@ -278,7 +278,7 @@ func BenchmarkCreate(b *testing.B) {
 	}
 	b.SetBytes(int64(mib) << 20)
 	b.StopTimer()
-	transformtest.NeedTool(b, "msiextract", "msitools")
+	testtools.LookPath(b, "msiextract")
 	out := filepath.Join(fx.root, "msiextract")
 	start := time.Now()
 	run(b, "", "msiextract", "-C", out, fx.v1)

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ohotfix/ohotfix/internal/testtools"
 	"github.com/ohotfix/ohotfix/internal/transformtest"
 	"github.com/ohotfix/ohotfix/msi"
 )
@@ -52,7 +53,7 @@ func TestCreateFromWixl(t *testing.T) {
 // checkImageDatabase reads an image database with msitools and our reader.
 func checkImageDatabase(t *testing.T, dbPath string, short, x64 bool) {
 	t.Helper()
-	transformtest.NeedTool(t, "msiinfo", "msitools")
+	testtools.LookPath(t, "msiinfo")
 	sum := run(t, "", "msiinfo", "suminfo", dbPath)
 	wantWC := "Source: 4 (4)"
 	if short {
@@ -81,7 +82,7 @@ func checkImageDatabase(t *testing.T, dbPath string, short, x64 bool) {
 			t.Errorf("File row keeps compression bits: %q", line)
 		}
 	}
-	transformtest.NeedTool(t, "msidump", "msitools")
+	testtools.LookPath(t, "msidump")
 	run(t, "", "msidump", "-d", t.TempDir(), "-t", dbPath)
 
 	im, err := OpenImage(dbPath)

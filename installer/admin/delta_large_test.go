@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ohotfix/ohotfix/internal/transformtest"
+	"github.com/ohotfix/ohotfix/internal/testtools"
 	"github.com/ohotfix/ohotfix/msi/patch"
 )
 
@@ -75,7 +75,7 @@ func largeSources(v2 bool) map[string][]byte {
 
 func buildLargeProduct(t testing.TB, dir, version string, v2 bool) (string, map[string][]byte) {
 	t.Helper()
-	transformtest.NeedTool(t, "wixl", "wixl")
+	testtools.LookPath(t, "wixl")
 	src := largeSources(v2)
 	writeTree(t, filepath.Join(dir, "src"), func() map[string]string {
 		m := map[string]string{}

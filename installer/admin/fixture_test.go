@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ohotfix/ohotfix/internal/transformtest"
+	"github.com/ohotfix/ohotfix/internal/testtools"
 )
 
 // The test product: nested folders, short|long names, a target:source split
@@ -106,8 +106,8 @@ var newFilePaths = [2]string{"Source Tree Long/added in v2.txt", "SRCTRE~1/ADDED
 // 2 of the patch tests).
 func buildFixtureExtra(t testing.TB, dir, name, version string, x64, extra bool) (string, map[string][]byte) {
 	t.Helper()
-	transformtest.NeedTool(t, "wixl", "wixl")
-	transformtest.NeedTool(t, "msibuild", "msitools")
+	testtools.LookPath(t, "wixl")
+	testtools.LookPath(t, "msibuild")
 	src := fixtureSources(version)
 	extraXML := ""
 	if extra {

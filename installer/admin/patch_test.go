@@ -13,6 +13,7 @@ import (
 
 	"github.com/ohotfix/ohotfix/exitcode"
 	"github.com/ohotfix/ohotfix/installer/lock"
+	"github.com/ohotfix/ohotfix/internal/testtools"
 	"github.com/ohotfix/ohotfix/internal/transformtest"
 	"github.com/ohotfix/ohotfix/msi/patch"
 )
@@ -155,7 +156,7 @@ func checkPatchedDatabase(t *testing.T, imgMsi string, fx *patchFixture, short b
 	if im.ProductVersion != "1.0.1" || !im.IsAdmin || im.ShortNames != short || !containsFold(im.AppliedPatches, fx.Created.PatchCode) {
 		t.Errorf("patched image facts: %+v (patch %s)", im, fx.Created.PatchCode)
 	}
-	transformtest.NeedTool(t, "msiinfo", "msitools")
+	testtools.LookPath(t, "msiinfo")
 	media := run(t, "", "msiinfo", "export", imgMsi, "Media")
 	rows := strings.Split(strings.TrimSpace(media), "\n")[3:]
 	if len(rows) < 2 {

@@ -20,14 +20,6 @@ import (
 	"github.com/ohotfix/ohotfix/internal/testtools"
 )
 
-// RequireTool returns the path of tool, which must be listed in
-// scripts/test-commands.tsv with its Debian package pkg: a missing tool skips
-// the test, or fails it under CI=true (testtools.LookPath's rule).
-func RequireTool(tb testing.TB, tool, pkg string) string {
-	tb.Helper()
-	return testtools.LookPath(tb, tool)
-}
-
 // Binary builds ./cmd/ohotfix once per test process (with the
 // ohotfix_testhooks tag, as cmd/ohotfix's own end-to-end tests do) and
 // returns its path.
@@ -70,7 +62,7 @@ type Demo struct {
 // Product builds the fixture once per test process (wixl needed).
 func Product(tb testing.TB) Demo {
 	tb.Helper()
-	RequireTool(tb, "wixl", "wixl")
+	testtools.LookPath(tb, "wixl")
 	Binary(tb)
 	d, err := demo()
 	if err != nil {

@@ -198,36 +198,6 @@ func TestTableListsEveryCommandRun(t *testing.T) {
 	t.Logf("commands run by the test sources: %v", names)
 }
 
-// packageArgPattern finds the older helpers that take the Debian package
-// as an argument (NeedTool, needTool, RequireTool, requireTool: tb,
-// command, package).
-var packageArgPattern = regexp.MustCompile(`(?:NeedTool|needTool|RequireTool|requireTool)\(\w+,\s*("[^"]+"),\s*("[^"]+")`)
-
-// TestHelpersNameTheTablePackage: where a test names the package of a
-// command itself, it is the package the table (and so deps.sh) installs.
-func TestHelpersNameTheTablePackage(t *testing.T) {
-	calls := 0
-	eachSourceLine(t, func(at, line string) {
-		for _, m := range packageArgPattern.FindAllStringSubmatch(line, -1) {
-			name, err1 := strconv.Unquote(m[1])
-			pkg, err2 := strconv.Unquote(m[2])
-			if err1 != nil || err2 != nil {
-				continue
-			}
-			calls++
-			c, err := lookup(name)
-			if err != nil {
-				t.Errorf("%s: %v", at, err)
-			} else if c.Package != pkg {
-				t.Errorf("%s: %s is said to come from %s; scripts/test-commands.tsv says %s", at, name, pkg, c.Package)
-			}
-		}
-	})
-	if calls == 0 {
-		t.Error("found no helper call naming a package (pattern out of date?)")
-	}
-}
-
 // TestTableHasNoStaleRows: every command the table lists is named somewhere
 // in the test sources (test and wine groups) or in bench/ and scripts/
 // (bench group), so deps.sh installs nothing nobody runs.

@@ -10,7 +10,6 @@ import (
 	"testing"
 
 	"github.com/ohotfix/ohotfix/internal/testcorpus"
-	"github.com/ohotfix/ohotfix/internal/testtools"
 	"github.com/ohotfix/ohotfix/msi"
 )
 
@@ -19,12 +18,6 @@ import (
 func Corpus(t testing.TB, sub string) string {
 	t.Helper()
 	return testcorpus.Dir(t, sub)
-}
-
-// NeedTool skips when a peer tool is missing (fails under CI=true).
-func NeedTool(t testing.TB, name, pkg string) {
-	t.Helper()
-	testtools.LookPath(t, name) // pkg: checked against the command table by testtools' tests
 }
 
 // Snapshot renders every table as rows of tab-separated cells keyed by

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ohotfix/ohotfix/internal/testtools"
 	"github.com/ohotfix/ohotfix/msi"
 )
 
@@ -168,7 +169,7 @@ func BuildProduct(t testing.TB) *Product { t.Helper(); return BuildProductLayout
 // the summary's "compressed" bit. Each package then sits in its own folder.
 func BuildProductLayout(t testing.TB, layout Layout) *Product {
 	t.Helper()
-	NeedTool(t, "wixl", "wixl")
+	testtools.LookPath(t, "wixl")
 	dir := t.TempDir()
 	var big strings.Builder
 	for i := 0; i < 800; i++ {

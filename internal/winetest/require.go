@@ -53,12 +53,3 @@ func Require(t testing.TB) {
 		testtools.SkipOrFail(t, "winetest: %v; install the Debian packages %s (or run .ci/wine-setup.sh)", err, debianPackages)
 	}
 }
-
-// RequireTool returns the path of command, which must be listed in
-// scripts/test-commands.tsv with its Debian package pkg: a missing command
-// skips the test, or fails it under CI=true (testtools.LookPath's rule).
-// Tests use it for fixture builders such as wixl or msiinfo.
-func RequireTool(t testing.TB, command, pkg string) string {
-	t.Helper()
-	return testtools.LookPath(t, command)
-}

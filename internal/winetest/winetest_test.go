@@ -129,7 +129,7 @@ func productFiles() map[string][]byte {
 // buildProductMSI writes the sources and runs wixl, returning the .msi path.
 func buildProductMSI(t *testing.T) (msi string, files map[string][]byte) {
 	t.Helper()
-	wixl := RequireTool(t, "wixl", "wixl")
+	wixl := testtools.LookPath(t, "wixl")
 	dir := t.TempDir()
 	files = productFiles()
 	if err := os.Mkdir(filepath.Join(dir, "src"), 0o755); err != nil {
@@ -256,7 +256,7 @@ func TestMsiDllOnSharedFixtures(t *testing.T) {
 		[][]string{{"15"}})
 
 	// A reader we did not write and that does not share Wine's code paths: msitools.
-	msiinfo := RequireTool(t, "msiinfo", "msitools")
+	msiinfo := testtools.LookPath(t, "msiinfo")
 	idt, err := exec.Command(msiinfo, "export", out, "File").Output()
 	if err != nil {
 		t.Fatalf("msiinfo export: %v", err)

@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"github.com/ohotfix/ohotfix/internal/testtools"
-	"github.com/ohotfix/ohotfix/internal/transformtest"
 	"github.com/ohotfix/ohotfix/msi"
 	"github.com/ohotfix/ohotfix/msi/transform"
 )
@@ -38,7 +37,7 @@ func TestPeerToolsReadOurFiles(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Run("msiinfo", func(t *testing.T) {
-		transformtest.NeedTool(t, "msiinfo", "msitools")
+		testtools.LookPath(t, "msiinfo")
 		out := runTool(t, "msiinfo", "suminfo", msp)
 		for _, want := range []string{"Template: {5A1E0C3D-7B2F-4C11-9D8E-0F1A2B3C4D5E}", "Last author: :TargetToUpgraded;:#TargetToUpgraded", "Revision number (UUID): " + res.PatchCode, "Title: Patch"} {
 			if !strings.Contains(out, want) {
@@ -73,7 +72,7 @@ func TestPeerToolsReadOurFiles(t *testing.T) {
 		}
 	})
 	t.Run("cabextract", func(t *testing.T) {
-		transformtest.NeedTool(t, "cabextract", "cabextract")
+		testtools.LookPath(t, "cabextract")
 		p, err := Open(msp)
 		if err != nil {
 			t.Fatal(err)

@@ -86,15 +86,7 @@ func Cabextract(tb testing.TB, cabPath, name string) []byte {
 	return stdout.Bytes()
 }
 
-// NeedTool returns the path of the external tool name (from Debian package
-// pkg). It skips the test when the tool is not installed, or fails it when
-// CI=true: CI must run every interop check.
-func NeedTool(tb testing.TB, name, pkg string) string {
-	tb.Helper()
-	return testtools.LookPath(tb, name) // pkg: checked against the command table by testtools' tests
-}
-
-func cabextractPath(tb testing.TB) string { return NeedTool(tb, "cabextract", "cabextract") }
+func cabextractPath(tb testing.TB) string { return testtools.LookPath(tb, "cabextract") }
 
 // AddSeeds adds every folder of method in the named corpus cabinets to a
 // decoder fuzzer's seed corpus as (first 4 KiB of payload, window bits,
