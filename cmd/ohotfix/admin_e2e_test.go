@@ -17,7 +17,6 @@ import (
 
 	"github.com/ohotfix/ohotfix/checks"
 	"github.com/ohotfix/ohotfix/internal/e2efixture"
-	"github.com/ohotfix/ohotfix/internal/testtools"
 	"github.com/ohotfix/ohotfix/msi"
 )
 
@@ -27,13 +26,6 @@ import (
 // test.
 type demoFixture struct {
 	dir, v1, v2, patch, image string
-}
-
-// requireTool skips the test when tool is missing (fails under CI=true); tool
-// must be listed in scripts/test-commands.tsv with its Debian package pkg.
-func requireTool(t *testing.T, tool, pkg string) {
-	t.Helper()
-	testtools.LookPath(t, tool)
 }
 
 func demoProduct(t *testing.T) demoFixture {

@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ohotfix/ohotfix/internal/testtools"
 	"github.com/ohotfix/ohotfix/internal/winetest"
 )
 
@@ -27,9 +28,9 @@ import (
 // and checks the exit code: success after patching, failure for a refused
 // patch.
 func TestMessageBoxesAsAPersonSeesThem(t *testing.T) {
-	requireTool(t, "Xvfb", "xvfb")
-	requireTool(t, "import", "imagemagick")
-	requireTool(t, "xdotool", "xdotool")
+	testtools.LookPath(t, "Xvfb")
+	testtools.LookPath(t, "import")
+	testtools.LookPath(t, "xdotool")
 	r := newClientRig(t, "")
 	display := startXvfb(t)
 	r.display = display

@@ -8,6 +8,8 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/ohotfix/ohotfix/internal/testtools"
 )
 
 // On a terminal, extraction of a large payload shows a progress bar unless
@@ -17,7 +19,7 @@ func TestPackedProgressBarUnlessQuiet(t *testing.T) {
 	if runtime.GOOS != "linux" {
 		t.Skip("uses script(1) for a terminal")
 	}
-	requireTool(t, "script", "bsdutils")
+	testtools.LookPath(t, "script")
 	work := t.TempDir()
 	big := make([]byte, 65<<20) // bars start at 64 MiB
 	rand.Read(big)

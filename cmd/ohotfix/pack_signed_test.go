@@ -18,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ohotfix/ohotfix/internal/testtools"
 	"github.com/ohotfix/ohotfix/internal/winetest"
 	"github.com/ohotfix/ohotfix/payload"
 )
@@ -107,7 +108,7 @@ func TestPackedWindowsSignedNestedExtractsUnderWine(t *testing.T) {
 	if testing.Short() {
 		t.Skip("Wine test skipped in -short mode")
 	}
-	requireTool(t, "osslsigncode", "osslsigncode")
+	testtools.LookPath(t, "osslsigncode")
 	winetest.Require(t)
 	stub := winetest.BuildWindowsExe(t, ".")
 	work := t.TempDir()

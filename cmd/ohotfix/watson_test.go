@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/ohotfix/ohotfix/bootstrap"
+	"github.com/ohotfix/ohotfix/internal/testtools"
 	"github.com/ohotfix/ohotfix/watson"
 )
 
@@ -50,7 +51,7 @@ func TestWatsonCLIEmptyQueue(t *testing.T) {
 // `ohotfix watson send` delivers it once the collector (`ohotfix watson
 // serve`) is up — once; every stored report passes cabextract -t.
 func TestWatsonFailedAdminRunEndToEnd(t *testing.T) {
-	requireTool(t, "cabextract", "cabextract")
+	testtools.LookPath(t, "cabextract")
 	updates, _ := adminCase(t, "RunSetupWatson=1\n")
 	p := filepath.Join(updates, "fix.msp")
 	data, err := os.ReadFile(p)

@@ -73,13 +73,12 @@ func TestTableParses(t *testing.T) {
 // commandPatterns find, in Go test sources, the string literal naming an
 // external command: the first argument of exec.Command and exec.LookPath,
 // the second of exec.CommandContext, and the command argument of the test
-// helpers NeedTool, needTool, RequireTool, requireTool, LookPath, runTool,
-// runToolIn, peer (tb, command, ...) and msi's run (tb, dir, command, ...).
+// helpers LookPath, runTool, runToolIn, peer (tb, command, ...) and msi's run (tb, dir, command, ...).
 var commandPatterns = []*regexp.Regexp{
 	regexp.MustCompile(`exec\.Command\(("[^"]+")`),
 	regexp.MustCompile(`exec\.CommandContext\([\w.]+,\s*("[^"]+")`),
 	regexp.MustCompile(`LookPath\(("[^"]+")`),
-	regexp.MustCompile(`(?:^|[^.\w]|\w\.)(?:NeedTool|needTool|RequireTool|requireTool|LookPath|Need)\(\w+,\s*("[^"]+")`),
+	regexp.MustCompile(`(?:^|[^.\w]|\w\.)(?:LookPath|Need)\(\w+,\s*("[^"]+")`),
 	regexp.MustCompile(`(?:^|[^.\w])(?:runTool|peer)\(\w+,\s*("[^"]+")`),
 	regexp.MustCompile(`(?:^|[^.\w])runToolIn\(\w+,\s*\w+,\s*("[^"]+")`),
 	regexp.MustCompile(`(?:^|[^.\w])run\((?:t|b|tb),\s*(?:"[^"]*"|\w+),\s*("[^"]+")`),
