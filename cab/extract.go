@@ -12,8 +12,9 @@ import (
 	"sort"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
+
+	"github.com/ohotfix/ohotfix/internal/atomicfile"
 )
 
 // ExtractOptions tunes ExtractAll.
@@ -170,28 +171,21 @@ func extractOne(root *os.Root, dirs *realDirs, f *File, rel string, rc io.Reader
 			return "", err
 		}
 	}
-	tmp, out, err := createTemp(root, rel)
+	// Not synced: an extraction of many files leaves that to the system.
+	err := atomicfile.WriteIn(root, rel, 0o644, false, func(out io.Writer) error {
+		// Few large writes: every write system call can make the Go runtime
+		// hand its processor to another thread, which costs more than a copy.
+		bw := bufio.NewWriterSize(out, writeBuffer(f.Size))
+		n, err := io.Copy(&progressWriter{w: bw, progress: progress}, rc)
+		if err == nil && n != f.Size {
+			err = wrapErr(ErrTruncated, io.ErrUnexpectedEOF, "%d of %d bytes", n, f.Size)
+		}
+		if err == nil {
+			err = bw.Flush()
+		}
+		return err
+	})
 	if err != nil {
-		return "", err
-	}
-	// Few large writes: every write system call can make the Go runtime
-	// hand its processor to another thread, which costs more than a copy.
-	bw := bufio.NewWriterSize(out, writeBuffer(f.Size))
-	n, err := io.Copy(&progressWriter{w: bw, progress: progress}, rc)
-	if err == nil && n != f.Size {
-		err = wrapErr(ErrTruncated, io.ErrUnexpectedEOF, "%d of %d bytes", n, f.Size)
-	}
-	if err == nil {
-		err = bw.Flush()
-	}
-	if cerr := out.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = root.Rename(tmp, rel)
-	}
-	if err != nil {
-		root.Remove(tmp)
 		return "", err
 	}
 	if !opts.NoTimes {
@@ -245,30 +239,6 @@ func (d *realDirs) make(dir string) error {
 	}
 	return nil
 }
-
-// createTemp creates a fresh temporary file beside rel. Its name does not
-// derive from rel's: a member name may already be as long as a file name
-// can be (255 bytes), and any prefix or suffix would go past the limit.
-func createTemp(root *os.Root, rel string) (string, *os.File, error) {
-	dir, _ := path.Split(rel)
-	var err error
-	for i := 0; i < 100; i++ {
-		tmp := fmt.Sprintf("%s.cabx-%d-%d.tmp", dir, os.Getpid(), tempSeq.Add(1))
-		var f *os.File
-		f, err = root.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
-		if err == nil {
-			return tmp, f, nil
-		}
-		if !errors.Is(err, os.ErrExist) {
-			break
-		}
-	}
-	return "", nil, err
-}
-
-// tempSeq numbers temporary files: workers extract several members of one
-// folder at once.
-var tempSeq atomic.Int64
 
 // writeBuffer sizes the output buffer: up to 1 MiB, no more than the file.
 func writeBuffer(size int64) int {

@@ -12,8 +12,9 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"time"
+
+	"github.com/ohotfix/ohotfix/internal/atomicfile"
 )
 
 // IDT is the tab-separated text form of a table used by msidb/msibuild and
@@ -436,7 +437,7 @@ func (db *Database) Export(dir string, opt ExportOptions) error {
 		}
 	}
 	for _, f := range idts {
-		if err := writeInRoot(root, f.path, f.text); err != nil {
+		if err := atomicfile.WriteIn(root, f.path, 0o644, true, writeBytes(f.text)); err != nil {
 			return err
 		}
 	}
@@ -456,7 +457,7 @@ func (db *Database) Export(dir string, opt ExportOptions) error {
 			}
 			made[d] = true
 		}
-		if err := writeInRoot(root, f.path, data); err != nil {
+		if err := atomicfile.WriteIn(root, f.path, 0o644, true, writeBytes(data)); err != nil {
 			return err
 		}
 	}
@@ -480,35 +481,6 @@ func checkDumpDir(root *os.Root, dir, d string) error {
 	return nil
 }
 
-// dumpTempSeq numbers Export's temporary files.
-var dumpTempSeq atomic.Int64
-
-// writeInRoot writes data to rel inside root through a temporary file in the
-// same folder (a short name of its own: rel's name may be long), synced and
-// renamed over rel. Renaming over a symbolic link replaces the link.
-func writeInRoot(root *os.Root, rel string, data []byte) (err error) {
-	tmp := filepath.Join(filepath.Dir(rel), fmt.Sprintf(".msidump-%d-%d.tmp", os.Getpid(), dumpTempSeq.Add(1)))
-	f, err := root.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			root.Remove(tmp)
-		}
-	}()
-	if _, err = f.Write(data); err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return err
-	}
-	return root.Rename(tmp, rel)
-}
-
 // safeFileName keeps a table or stream name from escaping the dump folder
 // and, on Windows, from using characters its file names cannot hold (control
 // characters such as the 0x05 of "\x05SummaryInformation", <>:"|?*).
@@ -526,4 +498,12 @@ func safeFileName(s string) string {
 		s = "_" + s
 	}
 	return s
+}
+
+// writeBytes is an atomicfile fill that writes data.
+func writeBytes(data []byte) func(io.Writer) error {
+	return func(w io.Writer) error {
+		_, err := w.Write(data)
+		return err
+	}
 }

@@ -4,10 +4,13 @@
 package atomicfile
 
 import (
+	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 )
 
 // Write creates or replaces path: fill writes the contents into a temporary
@@ -109,3 +112,55 @@ func Leftovers(path string) ([]string, error) {
 	}
 	return out, nil
 }
+
+// WriteIn creates or replaces rel inside root as Write does for a path:
+// fill writes into a fresh temporary file in rel's folder, which is renamed
+// over rel (a symbolic link at rel is replaced, never written through); on
+// any failure rel is left as it was and the temporary file is removed. The
+// temporary name does not derive from rel's, which may already be as long
+// as a file name can be. durable syncs the file before the rename; an
+// extraction of many files leaves that to the system.
+func WriteIn(root *os.Root, rel string, perm os.FileMode, durable bool, fill func(w io.Writer) error) (err error) {
+	tmp, f, err := createTempIn(root, filepath.Dir(rel), perm)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			root.Remove(tmp)
+		}
+	}()
+	err = fill(f)
+	if err == nil && durable {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return err
+	}
+	return root.Rename(tmp, rel)
+}
+
+// createTempIn creates a fresh, short-named temporary file in dir inside
+// root: several writers (one process's workers, other processes) may be at
+// work in one folder at once.
+func createTempIn(root *os.Root, dir string, perm os.FileMode) (string, *os.File, error) {
+	var err error
+	for i := 0; i < 100; i++ {
+		tmp := filepath.Join(dir, fmt.Sprintf(".atomic-%d-%d.tmp", os.Getpid(), tempSeq.Add(1)))
+		var f *os.File
+		f, err = root.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, perm)
+		if err == nil {
+			return tmp, f, nil
+		}
+		if !errors.Is(err, os.ErrExist) {
+			break
+		}
+	}
+	return "", nil, err
+}
+
+// tempSeq numbers WriteIn's temporary files.
+var tempSeq atomic.Int64

@@ -106,3 +106,37 @@ func TestLeftovers(t *testing.T) {
 		t.Errorf("Leftovers = %q, %v; want [%s]", got, err, left.Name())
 	}
 }
+
+// WriteIn replaces a file inside a root whole; a failing fill leaves the
+// old file and no temporary file.
+func TestWriteIn(t *testing.T) {
+	dir := t.TempDir()
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer root.Close()
+	os.Mkdir(filepath.Join(dir, "sub"), 0o755)
+	write := func(s string) func(io.Writer) error {
+		return func(w io.Writer) error { _, err := io.WriteString(w, s); return err }
+	}
+	if err := WriteIn(root, "sub/f", 0o644, true, write("old")); err != nil {
+		t.Fatal(err)
+	}
+	boom := errors.New("boom")
+	err = WriteIn(root, "sub/f", 0o644, false, func(w io.Writer) error {
+		io.WriteString(w, "half")
+		return boom
+	})
+	data, _ := os.ReadFile(filepath.Join(dir, "sub", "f"))
+	entries, _ := os.ReadDir(filepath.Join(dir, "sub"))
+	if !errors.Is(err, boom) || string(data) != "old" || len(entries) != 1 {
+		t.Errorf("err %v, %q, %d entries", err, data, len(entries))
+	}
+	if err := WriteIn(root, "sub/f", 0o644, false, write("new")); err != nil {
+		t.Fatal(err)
+	}
+	if data, _ := os.ReadFile(filepath.Join(dir, "sub", "f")); string(data) != "new" {
+		t.Errorf("after a good write: %q", data)
+	}
+}
