@@ -1,6 +1,7 @@
 // Package atomicfile writes files so that readers see the old contents or the
-// new ones, never half of them: a temporary file in the same folder, synced,
-// then renamed over the target. Every writer of the project goes through it.
+// new ones, never half of them: a temporary file in the same folder, synced
+// (unless a caller says durability does not matter there), then renamed over
+// the target. Every writer of the project goes through it.
 package atomicfile
 
 import (
