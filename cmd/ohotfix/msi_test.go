@@ -10,8 +10,8 @@ import (
 	"testing"
 
 	"github.com/ohotfix/ohotfix/exitcode"
+	"github.com/ohotfix/ohotfix/internal/testcorpus"
 	"github.com/ohotfix/ohotfix/internal/testtools"
-	"github.com/ohotfix/ohotfix/internal/transformtest"
 )
 
 // runMsi runs the app in process and returns stdout, stderr and the status.
@@ -41,7 +41,7 @@ func sortedLines(s string) string {
 }
 
 func TestMsiCLIAgainstMsitools(t *testing.T) {
-	tiny := transformtest.Corpus(t, "generated/tiny.msi")
+	tiny := testcorpus.Dir(t, "generated/tiny.msi")
 	out, _, st := runMsi(t, "info", tiny)
 	if st != 0 || out != peer(t, "msiinfo", "suminfo", tiny) {
 		t.Errorf("info (status %d):\n%s", st, out)

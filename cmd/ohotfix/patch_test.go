@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ohotfix/ohotfix/internal/testcorpus"
 	"github.com/ohotfix/ohotfix/internal/transformtest"
 )
 
@@ -29,7 +30,7 @@ func TestPatchInspectRealPatches(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(filepath.Base(c.file), func(t *testing.T) {
-			path := transformtest.Corpus(t, c.file)
+			path := testcorpus.Dir(t, c.file)
 			out, errs, st := runArgs("patch", "inspect", "--files", path)
 			if st != 0 {
 				t.Fatalf("status %d: %s", st, errs)
@@ -58,7 +59,7 @@ func TestPatchInspectExitCodes(t *testing.T) {
 	if _, errs, st := runArgs("patch", "inspect", bad); st != wantStatus(1636) {
 		t.Errorf("garbage: status %d, want 1636\n%s", st, errs)
 	}
-	if _, errs, st := runArgs("patch", "inspect", transformtest.Corpus(t, "generated/tiny.msi")); st != wantStatus(1636) || !strings.Contains(errs, "not of a patch") {
+	if _, errs, st := runArgs("patch", "inspect", testcorpus.Dir(t, "generated/tiny.msi")); st != wantStatus(1636) || !strings.Contains(errs, "not of a patch") {
 		t.Errorf("an .msi: status %d, want 1636\n%s", st, errs)
 	}
 }
@@ -106,7 +107,7 @@ func TestPatchCreateAndTransformCLI(t *testing.T) {
 		t.Errorf("applied database differs from v2:\n%s", out)
 	}
 	// Applying to the wrong product fails validation with 1624.
-	if _, errs, st := runArgs("msi", "apply", transformtest.Corpus(t, "generated/tiny.msi"), mst, "-o", filepath.Join(dir, "o2.msi")); st != wantStatus(1624) || !strings.Contains(errs, "product code") {
+	if _, errs, st := runArgs("msi", "apply", testcorpus.Dir(t, "generated/tiny.msi"), mst, "-o", filepath.Join(dir, "o2.msi")); st != wantStatus(1624) || !strings.Contains(errs, "product code") {
 		t.Errorf("wrong product: status %d\n%s", st, errs)
 	}
 	if _, errs, st := runArgs("msi", "diff", prod.V1, prod.V2, "-o", mst, "--validate", "nonsense"); st != wantStatus(1639) {
@@ -117,7 +118,7 @@ func TestPatchCreateAndTransformCLI(t *testing.T) {
 // A patch without MsiPatchSequence (hand.msp) must print "sequences": [],
 // never null; every always-present list is a JSON array.
 func TestPatchInspectJSONEmptyListsAreArrays(t *testing.T) {
-	path := transformtest.Corpus(t, "generated/hand.msp")
+	path := testcorpus.Dir(t, "generated/hand.msp")
 	out, errs, st := runArgs("patch", "inspect", path, "--json")
 	if st != 0 {
 		t.Fatalf("status %d: %s", st, errs)

@@ -10,8 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ohotfix/ohotfix/internal/testcorpus"
 	"github.com/ohotfix/ohotfix/internal/testtools"
-	"github.com/ohotfix/ohotfix/internal/transformtest"
 	"github.com/ohotfix/ohotfix/msi"
 )
 
@@ -155,7 +155,7 @@ func hasSourceSplit(t *testing.T, pkg string) bool {
 // lessmsi's expected listings where the README says they coincide (no
 // target:source split), and otherwise checks sizes and completeness.
 func TestCreateLessmsiLayouts(t *testing.T) {
-	dir := transformtest.Corpus(t, "msi/lessmsi")
+	dir := testcorpus.Dir(t, "msi/lessmsi")
 	cases := []struct {
 		msi    string
 		subset bool // the listing is a chosen subset of the files

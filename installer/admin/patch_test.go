@@ -13,8 +13,8 @@ import (
 
 	"github.com/ohotfix/ohotfix/exitcode"
 	"github.com/ohotfix/ohotfix/installer/lock"
+	"github.com/ohotfix/ohotfix/internal/testcorpus"
 	"github.com/ohotfix/ohotfix/internal/testtools"
-	"github.com/ohotfix/ohotfix/internal/transformtest"
 	"github.com/ohotfix/ohotfix/msi/patch"
 )
 
@@ -393,7 +393,7 @@ func init() {
 // read by the patch engine, applied to an image of another product: 1642
 // and nothing changes.
 func TestApplyRealPatchToOtherProduct(t *testing.T) {
-	dir := transformtest.Corpus(t, "msi/lessmsi")
+	dir := testcorpus.Dir(t, "msi/lessmsi")
 	img := filepath.Join(t.TempDir(), "image")
 	mustCreate(t, filepath.Join(dir, "msi_with_external_cab.msi"), img, false)
 	before := treeSnapshot(t, img)

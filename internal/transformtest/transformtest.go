@@ -9,16 +9,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ohotfix/ohotfix/internal/testcorpus"
 	"github.com/ohotfix/ohotfix/msi"
 )
-
-// Corpus returns shared/testdata/<sub> beside the module root
-// ([testcorpus.Dir]: skips without it, fails under CI).
-func Corpus(t testing.TB, sub string) string {
-	t.Helper()
-	return testcorpus.Dir(t, sub)
-}
 
 // Snapshot renders every table as rows of tab-separated cells keyed by
 // table and row key (plus a "\x00schema" entry), binary cells as their

@@ -4,10 +4,10 @@ import (
 	"os"
 	"testing"
 
-	"github.com/ohotfix/ohotfix/internal/transformtest"
+	"github.com/ohotfix/ohotfix/internal/testcorpus"
 )
 
-func corpus(t testing.TB, sub string) string { t.Helper(); return transformtest.Corpus(t, sub) }
+func corpus(t testing.TB, sub string) string { t.Helper(); return testcorpus.Dir(t, sub) }
 
 func writeFile(t *testing.T, path string, b []byte) {
 	t.Helper()
