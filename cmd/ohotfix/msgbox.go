@@ -26,7 +26,7 @@ func dialogTitle(cfg *bootstrap.Config) string {
 	return "ohotfix"
 }
 
-// Message box kinds (the MB_* flags they stand for live in ui_windows.go).
+// Message box kinds (the MB_* flags they stand for live in msgbox_windows.go).
 type boxKind int
 
 const (
@@ -74,18 +74,14 @@ func busyText(b lock.Busy) string {
 }
 
 // showFinalMessage shows the end-of-run box when message boxes are the way
-// to talk; it reports whether it did (the caller then skips nothing: the
-// text summary still goes to the console and the log).
-func showFinalMessage(cfg *bootstrap.Config, res *bootstrap.Result) bool {
+// to talk (the text summary still goes to the console and the log).
+func showFinalMessage(cfg *bootstrap.Config, res *bootstrap.Result) {
 	if !useMessageBoxes(cfg) {
-		return false
+		return
 	}
-	kind, text, ok := finalMessage(cfg, res)
-	if !ok {
-		return false
+	if kind, text, ok := finalMessage(cfg, res); ok {
+		messageBox(dialogTitle(cfg), text, kind)
 	}
-	_, shown := messageBox(dialogTitle(cfg), text, kind)
-	return shown
 }
 
 // busyPrompt is the lock's OnBusy in message-box mode: Retry keeps
