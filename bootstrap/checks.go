@@ -25,7 +25,7 @@ func checksConfig(cfg *Config) checks.Config {
 func Facts(inv *installer.Inventory, patches []installer.PatchInfo) *checks.Facts {
 	f := &checks.Facts{Mode: checks.Client, Engine: checks.Engine{Name: "Windows Installer", Version: inv.EngineVersion},
 		Image: inv.Image, Volumes: inv.Volumes, Reboot: inv.Reboot}
-	if inv.Mode == "admin" {
+	if inv.Mode == installer.ModeAdmin {
 		// The image's product is in f.Image; Products is for installed ones.
 		f.Mode, f.Engine.Name = checks.Admin, "ohotfix admin-image engine"
 	} else {
